@@ -1,0 +1,216 @@
+//! Every parameter of the model, grouped by mechanism. Each line gives the value, the unit, the source
+//! and the plausible range. Sources in brackets refer to `../shared/reference/literature.md` (copied
+//! nowhere: cite by section) or to files in `data/`.
+
+use serde::{Deserialize, Serialize};
+
+/// Parameters of `demography`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemographyParams {
+    /// True crude death rate of January 1955 that fixes the level of the baseline hazard; ‰.
+    /// Banister 1984 Table 5, estimated CDR 1955 = 22.3 (data/national.csv). Range 18–26.
+    pub cdr_1955_true: f64,
+    /// True crude birth rate of 1955 that fixes the level of fertility; ‰. Banister 1984, 43.0. Range 38–46.
+    pub cbr_1955_true: f64,
+    /// Long-run floor of the baseline-mortality multiplier relative to 1955; fraction. Set so the
+    /// no-famine course reaches Banister's post-famine CDR of ≈ 11‰ by 1966 (data/national.csv). Range 0.3–0.7.
+    pub mortality_floor: f64,
+    /// Speed of the secular mortality decline towards the floor; per year. Banister's estimated CDR falls
+    /// 22.3 → 18.1‰ over 1955–57 (data/national.csv). Range 0.05–0.3.
+    pub mortality_decline_rate: f64,
+    /// Male/female ratio of baseline hazards; ratio. Typical of 1950s model life tables (Coale–Demeny West). Range 1.0–1.2.
+    pub male_excess_mortality: f64,
+    /// Sex ratio at birth; males per female. 1953 census ≈ 1.05 (demographic norm). Range 1.03–1.08.
+    pub sex_ratio_at_birth: f64,
+    /// Energy intake per adult equivalent below which mortality rises; kcal/day. Literature §11: 1,500–1,900
+    /// kcal national mean in 1960 with famine; 2,060 in the 1959 survey. Range 1,600–2,100.
+    pub famine_kcal_threshold: f64,
+    /// Strength of the famine hazard: the multiplier is exp(strength × deficit²) − 1 extra, with the deficit the
+    /// relative shortfall below the threshold; dimensionless. Calibrated in the Leap issue. Range 2–30.
+    pub famine_mortality_strength: f64,
+    /// Famine sensitivity of children under 10, relative to adults 10–49. Ashton et al. 1984: 41% of excess
+    /// deaths under age 10 (literature §11). Range 1–3.
+    pub famine_sensitivity_child: f64,
+    /// Famine sensitivity of persons 50+, relative to adults 10–49. Range 1–3.
+    pub famine_sensitivity_old: f64,
+    /// Famine sensitivity of males relative to females (Mu & Zhang 2011, literature §11). Range 1–1.5.
+    pub famine_sensitivity_male: f64,
+    /// Months of postpartum infecundity after a birth (breastfeeding amenorrhoea); months. Natural-fertility
+    /// populations 10–18. Range 8–20.
+    pub postpartum_infecund_months: f64,
+    /// Relative fall of conception per unit of relative energy deficit (famine amenorrhoea); dimensionless.
+    /// Births fall 9 months after the deficit (literature §11: CBR 1961 22.4‰ vs 43 in 1957). Range 0.5–4.
+    pub fertility_famine_elasticity: f64,
+    /// Rural-to-urban migration before the Leap (First Five-Year Plan recruitment): yearly probability that a
+    /// rural person aged 16–30 moves to a town; fraction/year. Urban population 82.9 → 99.5 M over 1955–57
+    /// with natural growth of ≈ 20‰ leaves several million migrants a year, out of ≈ 130 M rural persons aged
+    /// 16–30 (data/national.csv; part of the urban growth was reclassification). Range 0–0.06.
+    pub rural_urban_migration_rate: f64,
+}
+
+/// Parameters of `registration`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationParams {
+    /// Share of true deaths registered in 1955; fraction. Banister 1984: 12.3/22.3 = 0.55. Range 0.45–0.7.
+    pub death_completeness_1955: f64,
+    /// Yearly rise of death-registration completeness; per year. Banister: 0.55 (1955) → 0.80 (1966). Range 0–0.04.
+    pub death_completeness_trend: f64,
+    /// Share of true births registered in 1955; fraction. Banister: 32.6/43.0 = 0.76. Range 0.65–0.9.
+    pub birth_completeness_1955: f64,
+    /// Yearly rise of birth-registration completeness; per year. Banister: 0.76 (1955) → ≈ 0.9 (1962–66). Range 0–0.03.
+    pub birth_completeness_trend: f64,
+    /// Upper bound of completeness; fraction. Range 0.85–1.
+    pub completeness_max: f64,
+    /// How far a crisis death rate overwhelms registration: completeness is divided by
+    /// 1 + overload × (true monthly CDR − normal) / normal. Banister: 0.57 registered in 1960 vs ≈ 0.65 trend. Range 0–0.3.
+    pub crisis_overload: f64,
+}
+
+/// Parameters of `agriculture`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgricultureParams {
+    /// Elasticity of output with respect to effective farm labour; dimensionless. Li & Yang 2005 production
+    /// function Y = A (e·L)^α K^β S^γ W (literature, model B; value [M]). Range 0.2–0.6.
+    pub labour_elasticity: f64,
+    /// Yearly growth of farm productivity (technology, irrigation, fertiliser); per year. Grain 163.9 Mt (1952)
+    /// → 195.1 Mt (1957) = 3.5%/yr with rural population growth ≈ 2%/yr (data/national.csv). Range 0–0.03.
+    pub productivity_growth: f64,
+    /// Share of the year's grain harvested in June (wheat, early rice); the rest in October. National
+    /// summer grain ≈ 1/4–1/3 of the total in the 1950s (assumption, documented in ARCHITECTURE.md). Range 0.2–0.4.
+    pub summer_harvest_share: f64,
+    /// Standard deviation of the fixed log productivity of production teams; dimensionless. Range 0–0.3.
+    pub team_productivity_sd: f64,
+    /// Standard deviation of the yearly idiosyncratic yield shock of a team; dimensionless. Range 0–0.2.
+    pub team_yield_noise_sd: f64,
+    /// Work capacity at zero energy deficit is 1; it falls by this much per unit of relative deficit
+    /// (nutrition channel of Li & Yang 2005); dimensionless. Range 0–2.
+    pub work_capacity_loss: f64,
+    /// Share of output kept by teams for seed, feed and losses; fraction. 1950s grain balance: seed ≈ 8%,
+    /// feed and waste ≈ 10% (assumption; range from the grain-balance literature 12–25%). Range 0.12–0.25.
+    pub seed_feed_waste_share: f64,
+}
+
+/// Parameters of `weather`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeatherParams {
+    /// Yield loss at drought exposure 1 (the worst province-year of the record); fraction. The 1960 national
+    /// severely-affected share of sown area was 16.6% (data/inputs); Houser et al. attribute ≈ 30% of the
+    /// famine to weather (literature §8). Range 0.05–0.4.
+    pub max_yield_loss: f64,
+}
+
+/// Parameters of the food chain of the 1950s: procurement under the pre-1958 rules ("unified purchase and
+/// sale" with the 1955 "three fixes"), urban rations, rural retention and consumption.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoodParams {
+    /// Procurement quota as a share of a team's normal output at the national mean productivity; fraction.
+    /// 1957 gross procurement 48.0 Mt of 195.05 Mt = 24.6% (literature, validation targets §2). Range 0.15–0.35.
+    pub procurement_rate: f64,
+    /// Progressivity: the quota share rises by this much per unit of relative excess of expected output per
+    /// head over the national mean (Meng, Qian & Yared 2015: progressive procurement); dimensionless. Range 0–0.5.
+    pub procurement_progressivity: f64,
+    /// Grain per head a team keeps before any quota is taken, under the 1955 "three fixes"; kg unhusked per
+    /// person-year. The retention standards of 1955 were ≈ 180–200 kg (assumption within that range). Range 150–230.
+    pub retention_floor_kg: f64,
+    /// Grain a rural household wants to eat per adult equivalent; kg unhusked per year. 1957 per capita grain
+    /// consumption 203 kg (literature §11) for a population whose mean adult-equivalent weight is ≈ 0.8. Range 220–300.
+    pub rural_desired_kg: f64,
+    /// Urban ration per adult equivalent; kg unhusked per year. Urban residents received protected rations of
+    /// ≈ 15–16 kg trade grain a month (assumption); range 200–300.
+    pub urban_ration_kg: f64,
+    /// Energy per kg of unhusked grain after milling; kcal/kg. ≈ 3,500 kcal/kg husked grain × 0.78 extraction. Range 2,500–2,900.
+    pub kcal_per_kg: f64,
+    /// Energy from non-grain food (vegetables, oil, meat); kcal/day per adult equivalent. Range 100–400.
+    pub non_grain_kcal: f64,
+    /// Months of need a household keeps in stock; more is sold to the state after the harvest ("over-quota
+    /// purchase"); months. Range 6–18.
+    pub household_stock_cap_months: f64,
+    /// Share of the distributable grain a team allocates by work points (the rest per head as basic ration);
+    /// fraction. Common 1950s ratios 3:7 to 4:6 (assumption). Range 0.2–0.5.
+    pub work_point_share: f64,
+    /// Net grain exports a year under the 1957 course; Mt. Mean 1955–57 net exports (data/national.csv:
+    /// 2.05, 2.50, 1.93 Mt). Range 1.5–3.
+    pub baseline_net_exports_mt: f64,
+    /// State grain stock at January 1955, in months of the state's planned outflow (urban rations, other uses,
+    /// exports): enough to reach the autumn harvest with the summer procurement. Range 6–12.
+    pub initial_state_stock_months: f64,
+    /// State grain sales outside the urban ration system and the modelled resale, a year: the army, industry,
+    /// and the rural cash-crop, forestry and fishing areas that the model does not farm as grain teams; Mt.
+    /// The residual of the 1957 balance: gross procurement 48.0 Mt (literature, validation targets §2) less
+    /// urban rations (≈ 20 Mt), net exports (1.9 Mt) and a small growth of state stocks. Range 10–30.
+    pub state_other_uses_mt: f64,
+    /// Reserve of urban rations the granary keeps before it pays other uses; months. Range 3–9.
+    pub state_reserve_months: f64,
+}
+
+/// All parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub demography: DemographyParams,
+    pub registration: RegistrationParams,
+    pub agriculture: AgricultureParams,
+    pub weather: WeatherParams,
+    pub food: FoodParams,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            demography: DemographyParams {
+                cdr_1955_true: 22.3,
+                cbr_1955_true: 43.0,
+                mortality_floor: 0.48,
+                mortality_decline_rate: 0.2,
+                male_excess_mortality: 1.08,
+                sex_ratio_at_birth: 1.05,
+                famine_kcal_threshold: 1900.0,
+                famine_mortality_strength: 12.0,
+                famine_sensitivity_child: 1.6,
+                famine_sensitivity_old: 1.4,
+                famine_sensitivity_male: 1.15,
+                postpartum_infecund_months: 14.0,
+                fertility_famine_elasticity: 2.0,
+                rural_urban_migration_rate: 0.03,
+            },
+            registration: RegistrationParams {
+                death_completeness_1955: 0.55,
+                death_completeness_trend: 0.022,
+                birth_completeness_1955: 0.75,
+                birth_completeness_trend: 0.014,
+                completeness_max: 0.95,
+                crisis_overload: 0.12,
+            },
+            agriculture: AgricultureParams {
+                labour_elasticity: 0.4,
+                productivity_growth: 0.012,
+                summer_harvest_share: 0.3,
+                team_productivity_sd: 0.15,
+                team_yield_noise_sd: 0.08,
+                work_capacity_loss: 1.0,
+                seed_feed_waste_share: 0.18,
+            },
+            weather: WeatherParams { max_yield_loss: 0.15 },
+            food: FoodParams {
+                procurement_rate: 0.25,
+                procurement_progressivity: 0.2,
+                retention_floor_kg: 190.0,
+                rural_desired_kg: 255.0,
+                urban_ration_kg: 240.0,
+                kcal_per_kg: 2730.0,
+                non_grain_kcal: 200.0,
+                household_stock_cap_months: 12.0,
+                work_point_share: 0.3,
+                baseline_net_exports_mt: 2.16,
+                initial_state_stock_months: 9.0,
+                state_other_uses_mt: 24.0,
+                state_reserve_months: 6.0,
+            },
+        }
+    }
+}

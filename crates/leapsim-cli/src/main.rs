@@ -65,12 +65,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes on one line.
+/// The error and its causes on one line. A cause already said by an earlier part is left out, compared
+/// without case and without std's " (os error N)" suffix, so "cannot create X: permission denied" is not
+/// followed by ": Permission denied (os error 13)".
 fn one_line(e: &anyhow::Error) -> String {
+    fn normalized(s: &str) -> String {
+        let s = match s.rfind(" (os error ") {
+            Some(i) if s.ends_with(')') => &s[..i],
+            _ => s,
+        };
+        s.to_lowercase()
+    }
     let mut parts: Vec<String> = Vec::new();
     for c in e.chain() {
         let s = c.to_string();
-        if !parts.iter().any(|p| p.contains(&s)) {
+        let key = normalized(&s);
+        if !parts.iter().any(|p| normalized(p).contains(&key)) {
             parts.push(s);
         }
     }

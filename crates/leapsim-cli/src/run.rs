@@ -84,8 +84,9 @@ pub fn run(args: RunArgs) -> Result<()> {
     if from > to {
         return Err(UsageError(format!("--from {from} is after --to {to}")).into());
     }
-    // Check the output directory before any work, so a bad path fails in milliseconds.
-    let out = OutputDir::prepare(&args.out)?;
+    // Check the output directory before any work, so a bad path fails in milliseconds. An unusable
+    // --out is a bad argument: exit code 2, like the other checks above.
+    let out = OutputDir::prepare(&args.out).map_err(|e| UsageError(e.to_string()))?;
     let threads = args.threads.map_or_else(default_threads, |t| t as usize);
     let options = RunOptions { scale: args.scale, seed: args.seed, threads, period: Period { first: Month::from_ym(1955, 1).expect("valid"), last: to } };
     let (mut results, counterfactual) = simulate(&scenario, &options)?;

@@ -10,6 +10,9 @@ pub mod flag {
     pub const FEMALE: u8 = 1;
     pub const ALIVE: u8 = 2;
     pub const PREGNANT: u8 = 4;
+    /// Member of an urban household (mirrors the household's team, so the pass over persons need not
+    /// read household columns).
+    pub const URBAN: u8 = 8;
 }
 
 /// Team index of an urban household (state-supplied, outside the communes).

@@ -198,7 +198,7 @@ pub fn build_province(
             let (sex, age) = cell(c);
             let months_before = 12 * age as u32 + 1 + (to_unit(w[1]) * 12.0) as u32;
             let birth = start.0.saturating_sub(months_before as u16);
-            let mut flags = flag::ALIVE;
+            let mut flags = if urban { flag::ALIVE | flag::URBAN } else { flag::ALIVE };
             let mut event = 0u16;
             if sex == 1 {
                 flags |= flag::FEMALE;
@@ -219,9 +219,7 @@ pub fn build_province(
             let ae = demography::adult_equivalent(age as u32);
             households.size[h as usize] += 1;
             households.adult_eq[h as usize] += ae;
-            if (15..65).contains(&age) {
-                households.workers[h as usize] += 1;
-            }
+            households.workers[h as usize] += demography::is_worker(age as u32) as u16;
         }
         hh_index += 1;
     }

@@ -249,9 +249,16 @@ pub struct PassContext<'a> {
     pub want_age_structure: bool,
 }
 
+/// Working-age member (15–64): counts as farm labour.
+#[inline]
+pub fn is_worker(age: u32) -> bool {
+    (15..65).contains(&age)
+}
+
 /// The monthly pass over persons: deaths (exponential budgets against the month's hazard), conceptions and
-/// births, rural-to-urban migration, and the recount of each household's size, workers and adult
-/// equivalents for next month's food and labour.
+/// births, rural-to-urban migration. Household sizes, workers and adult equivalents are kept up to date
+/// incrementally (deaths, births, moves and birthdays), so in normal times the pass reads only the person
+/// columns, sequentially; household columns are read only where someone is hungry.
 pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> PassCounts {
     use crate::population::{flag, URBAN};
     use crate::world::person_entity;
@@ -266,16 +273,24 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let m = cx.month.0;
     let month_key = m as u32;
     let postpartum = d.postpartum_infecund_months.round() as u16;
-    let migrate_p = d.rural_urban_migration_rate / 12.0;
+    let migrate_p = d.rural_urban_migration_rate;
     let share_male_births = d.sex_ratio_at_birth / (1.0 + d.sex_ratio_at_birth);
 
-    // Per-household famine terms, computed once per household rather than once per person.
+    // Famine terms per household, computed once per household, only if anyone is below the threshold.
     let hh = &mut pr.households;
-    let deficit: Vec<f32> = hh.kcal.iter().map(|&k| energy_deficit(d, k) as f32).collect();
-    for h in 0..hh.len() {
-        hh.size[h] = 0;
-        hh.workers[h] = 0;
-        hh.adult_eq[h] = 0.0;
+    let mut extra: Vec<f32> = Vec::new();
+    let mut fert: Vec<f32> = Vec::new();
+    if hh.kcal.iter().any(|&k| energy_deficit(d, k) > 0.0) {
+        extra = hh.kcal.iter().map(|&k| famine_extra(d, energy_deficit(d, k)) as f32).collect();
+        fert = hh.kcal.iter().map(|&k| fertility_factor(d, energy_deficit(d, k)) as f32).collect();
+    }
+    let hungry = !extra.is_empty();
+    // Sensitivity by sex and age, tabulated.
+    let mut sens = [[0f32; MAX_AGE + 1]; 2];
+    for (s, row) in sens.iter_mut().enumerate() {
+        for (a, v) in row.iter_mut().enumerate() {
+            *v = famine_sensitivity(d, a as u32, s == 1) as f32;
+        }
     }
 
     let mut counts = PassCounts::default();
@@ -283,24 +298,31 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let mut newborns: Vec<(u32, u8)> = Vec::new();
     let persons = &mut pr.persons;
     let province = pr.index;
-    for i in 0..persons.len() {
+    let n = persons.len();
+    for i in 0..n {
         let f = persons.flags[i];
         if f & flag::ALIVE == 0 {
             continue;
         }
         let female = f & flag::FEMALE != 0;
-        let age = (m.saturating_sub(persons.birth[i]) / 12) as u32;
+        let age_months = m.saturating_sub(persons.birth[i]);
+        let age = (age_months / 12) as u32;
         let age_idx = (age as usize).min(MAX_AGE);
-        let mut h = persons.household[i] as usize;
-        let def = deficit[h] as f64;
-        let mut hazard = cx.hazard[female as usize][age_idx] as f64;
-        if def > 0.0 {
-            hazard *= 1.0 + famine_sensitivity(d, age, female) * famine_extra(d, def);
+        let mut hazard = cx.hazard[female as usize][age_idx];
+        let mut fert_factor = 1.0f32;
+        if hungry {
+            let h = persons.household[i] as usize;
+            hazard *= 1.0 + sens[female as usize][age_idx] * extra[h];
+            fert_factor = fert[h];
         }
-        let budget = persons.budget[i] - hazard as f32;
+        let budget = persons.budget[i] - hazard;
         if budget <= 0.0 {
             persons.flags[i] = f & !flag::ALIVE & !flag::PREGNANT;
             persons.budget[i] = 0.0;
+            let h = persons.household[i] as usize;
+            hh.size[h] -= 1;
+            hh.adult_eq[h] -= adult_equivalent(age);
+            hh.workers[h] -= is_worker(age) as u16;
             counts.deaths += 1;
             if age < 10 {
                 counts.deaths_under10 += 1;
@@ -308,68 +330,80 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
             continue;
         }
         persons.budget[i] = budget;
-        let id = persons.id[i];
+        // Birthdays change energy need and labour.
+        if age_months.is_multiple_of(12) && age > 0 {
+            let (ae_old, ae_new) = (adult_equivalent(age - 1), adult_equivalent(age));
+            let (w_old, w_new) = (is_worker(age - 1), is_worker(age));
+            if ae_old != ae_new || w_old != w_new {
+                let h = persons.household[i] as usize;
+                hh.adult_eq[h] += ae_new - ae_old;
+                hh.workers[h] = hh.workers[h] + w_new as u16 - w_old as u16;
+            }
+        }
         // Fertility.
         if female && (15..50).contains(&age) {
+            let id = persons.id[i];
             if f & flag::PREGNANT != 0 {
                 if m.saturating_sub(persons.event[i]) >= 9 {
                     persons.flags[i] &= !flag::PREGNANT;
                     persons.event[i] = m;
-                    let sex = if to_unit(newborn_rng.words(person_entity(province, id), month_key, 0)[0]) < share_male_births {
-                        0
-                    } else {
-                        flag::FEMALE
-                    };
-                    newborns.push((h as u32, sex));
+                    let u = to_unit(newborn_rng.words(person_entity(province, id), month_key, 0)[0]);
+                    let sex = if u < share_male_births { 0 } else { flag::FEMALE };
+                    newborns.push((persons.household[i], sex | (f & flag::URBAN)));
                 }
             } else if persons.event[i] == 0 || m.saturating_sub(persons.event[i]) >= postpartum {
-                let p = cx.demo.conception[age_idx] * if def > 0.0 { fertility_factor(d, def) } else { 1.0 };
-                if fert_rng.uniform(person_entity(province, id), month_key, 0) < p {
+                let p = cx.demo.conception[age_idx] * fert_factor as f64;
+                // One Philox block serves four consecutive months (word = month mod 4): still a pure
+                // function of (seed, stream, person, month), at a quarter of the cost.
+                let w = fert_rng.words(person_entity(province, id), month_key / 4, 0)[(month_key % 4) as usize];
+                if to_unit(w) < p {
                     persons.flags[i] |= flag::PREGNANT;
                     persons.event[i] = m;
                 }
             }
         }
-        // Rural-to-urban migration of young adults: the migrant founds a one-person urban household.
-        if migrate_p > 0.0 && (16..=30).contains(&age) && hh.team[h] != URBAN {
+        // Rural-to-urban migration of young adults, decided once a year in the month of their birthday
+        // (spreads moves over the year at a twelfth of the draws): the migrant founds a one-person
+        // urban household.
+        if f & flag::URBAN == 0 && age_months.is_multiple_of(12) && (16..=30).contains(&age) && migrate_p > 0.0 {
+            let id = persons.id[i];
             if mig_rng.uniform(person_entity(province, id), month_key, 0) < migrate_p {
+                let h = persons.household[i] as usize;
                 let nh = hh.push(URBAN) as usize;
                 hh.kcal[nh] = hh.kcal[h];
+                hh.size[h] -= 1;
+                hh.adult_eq[h] -= adult_equivalent(age);
+                hh.workers[h] -= is_worker(age) as u16;
+                hh.size[nh] = 1;
+                hh.adult_eq[nh] = adult_equivalent(age);
+                hh.workers[nh] = is_worker(age) as u16;
                 persons.household[i] = nh as u32;
-                h = nh;
+                persons.flags[i] |= flag::URBAN;
                 counts.migrants += 1;
             }
         }
-        hh.size[h] += 1;
-        hh.adult_eq[h] += adult_equivalent(age);
-        if (15..65).contains(&age) {
-            hh.workers[h] += 1;
-        }
         counts.population_end += 1;
-        if hh.team[h] == URBAN {
-            counts.urban_end += 1;
-        }
+        counts.urban_end += (persons.flags[i] & flag::URBAN != 0) as u64;
         if let Some(a) = ages.as_mut() {
             a[female as usize][(age as usize).min(100)] += 1;
         }
     }
     // Newborns join their mother's household.
     persons.reserve(newborns.len());
-    for (h, sex) in newborns {
+    for (h, bits) in newborns {
         let id = pr.next_id;
         pr.next_id += 1;
         let budget = -(mort_rng.uniform(person_entity(province, id), 0, 0)).ln() as f32;
-        persons.push(m, flag::ALIVE | sex, h, id, budget);
+        persons.push(m, flag::ALIVE | bits, h, id, budget);
         let hu = h as usize;
+        debug_assert_eq!(hh.team[hu] == URBAN, bits & flag::URBAN != 0);
         hh.size[hu] += 1;
         hh.adult_eq[hu] += adult_equivalent(0);
         counts.births += 1;
         counts.population_end += 1;
-        if hh.team[hu] == URBAN {
-            counts.urban_end += 1;
-        }
+        counts.urban_end += (bits & flag::URBAN != 0) as u64;
         if let Some(a) = ages.as_mut() {
-            a[(sex & flag::FEMALE) as usize][0] += 1;
+            a[(bits & flag::FEMALE) as usize][0] += 1;
         }
     }
     counts.age_sex = ages;

@@ -63,7 +63,10 @@ pub struct Period {
 impl Period {
     /// January 1955 to December 1966, the default of DESIGN §3.
     pub fn default_run() -> Period {
-        Period { first: Month::from_ym(1955, 1).unwrap(), last: Month::from_ym(1966, 12).unwrap() }
+        Period {
+            first: Month::from_ym(1955, 1).unwrap(),
+            last: Month::from_ym(1966, 12).unwrap(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -94,12 +97,17 @@ mod tests {
         assert_eq!(m.to_string(), "1959-07");
         assert_eq!(Month::parse("1959-07"), Some(m));
         assert_eq!(m.next().to_string(), "1959-08");
-        assert_eq!(Month::from_ym(1959, 12).unwrap().next().to_string(), "1960-01");
+        assert_eq!(
+            Month::from_ym(1959, 12).unwrap().next().to_string(),
+            "1960-01"
+        );
     }
 
     #[test]
     fn rejects_bad_text() {
-        for s in ["1959-13", "1959-00", "59-07", "1959/07", "", "1849-12", "abcd-ef"] {
+        for s in [
+            "1959-13", "1959-00", "59-07", "1959/07", "", "1849-12", "abcd-ef",
+        ] {
             assert_eq!(Month::parse(s), None, "{s}");
         }
     }

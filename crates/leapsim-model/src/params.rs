@@ -195,7 +195,9 @@ impl Default for Params {
                 work_capacity_loss: 1.0,
                 seed_feed_waste_share: 0.18,
             },
-            weather: WeatherParams { max_yield_loss: 0.15 },
+            weather: WeatherParams {
+                max_yield_loss: 0.15,
+            },
             food: FoodParams {
                 procurement_rate: 0.25,
                 procurement_progressivity: 0.2,

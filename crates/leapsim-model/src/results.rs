@@ -39,7 +39,12 @@ pub struct ProvinceMonth {
 }
 
 impl ProvinceMonth {
-    pub fn fill_demography(&mut self, c: PassCounts, births_registered: u64, deaths_registered: u64) {
+    pub fn fill_demography(
+        &mut self,
+        c: PassCounts,
+        births_registered: u64,
+        deaths_registered: u64,
+    ) {
         self.people.births = c.births;
         self.people.deaths = c.deaths;
         self.people.end = c.population_end;
@@ -144,8 +149,20 @@ pub fn baseline_steel_mt(year: i32) -> f64 {
 }
 
 impl RunResults {
-    pub fn new(scenario: Scenario, options: RunOptions, records: Vec<MonthRecord>, phase_seconds: [f64; 4], build_seconds: f64) -> Self {
-        RunResults { scenario, options, records, phase_seconds, build_seconds }
+    pub fn new(
+        scenario: Scenario,
+        options: RunOptions,
+        records: Vec<MonthRecord>,
+        phase_seconds: [f64; 4],
+        build_seconds: f64,
+    ) -> Self {
+        RunResults {
+            scenario,
+            options,
+            records,
+            phase_seconds,
+            build_seconds,
+        }
     }
 
     fn scale(&self) -> f64 {
@@ -153,7 +170,10 @@ impl RunResults {
     }
 
     pub fn province_names(&self) -> Vec<String> {
-        leapsim_data::provinces().iter().map(|p| p.name.clone()).collect()
+        leapsim_data::provinces()
+            .iter()
+            .map(|p| p.name.clone())
+            .collect()
     }
 
     /// Yearly totals for the nation (`province == None`) or one province.
@@ -165,8 +185,12 @@ impl RunResults {
             let year = r.month.year();
             if out.last().map(|y| y.year) != Some(year) {
                 kcal = (0.0, 0.0, 0.0, 0.0);
-                let mut y = YearTotals { year, ..Default::default() };
-                y.population_start = sum(r, province, &|pm: &ProvinceMonth| pm.people.start as f64) * s;
+                let mut y = YearTotals {
+                    year,
+                    ..Default::default()
+                };
+                y.population_start =
+                    sum(r, province, &|pm: &ProvinceMonth| pm.people.start as f64) * s;
                 out.push(y);
             }
             let y = out.last_mut().expect("pushed above");
@@ -186,8 +210,16 @@ impl RunResults {
             kcal.1 += f(&|pm| pm.rural_persons_start);
             kcal.2 += f(&|pm| pm.kcal_urban_sum);
             kcal.3 += f(&|pm| pm.urban_persons_start);
-            y.kcal_rural_per_day = if kcal.1 > 0.0 { kcal.0 / kcal.1 } else { f64::NAN };
-            y.kcal_urban_per_day = if kcal.3 > 0.0 { kcal.2 / kcal.3 } else { f64::NAN };
+            y.kcal_rural_per_day = if kcal.1 > 0.0 {
+                kcal.0 / kcal.1
+            } else {
+                f64::NAN
+            };
+            y.kcal_urban_per_day = if kcal.3 > 0.0 {
+                kcal.2 / kcal.3
+            } else {
+                f64::NAN
+            };
             if province.is_none() {
                 y.net_exports_mt += (r.national.exports - r.national.imports) * s / KG_PER_MT;
                 y.state_stock_end_mt = r.national.state_stock_end * s / KG_PER_MT;
@@ -200,7 +232,9 @@ impl RunResults {
     pub fn national_yearly_table(&self) -> Table {
         let ys = self.yearly(None);
         let col = |f: &dyn Fn(&YearTotals) -> f64| ys.iter().map(f).collect::<Vec<f64>>();
-        let int = |f: &dyn Fn(&YearTotals) -> f64| ys.iter().map(|y| f(y).round() as i64).collect::<Vec<i64>>();
+        let int = |f: &dyn Fn(&YearTotals) -> f64| {
+            ys.iter().map(|y| f(y).round() as i64).collect::<Vec<i64>>()
+        };
         Table::new()
             .with_i64("year", ys.iter().map(|y| y.year as i64).collect())
             .with_i64("population_end", int(&|y| y.population_end))
@@ -212,24 +246,46 @@ impl RunResults {
             .with_f64("cbr_registered", col(&|y| round(y.cbr_registered(), 3)))
             .with_f64("cdr_registered", col(&|y| round(y.cdr_registered(), 3)))
             .with_f64("grain_output_mt", col(&|y| round(y.grain_output_mt, 4)))
-            .with_f64("grain_output_reported_mt", col(&|y| round(y.grain_output_reported_mt, 4)))
+            .with_f64(
+                "grain_output_reported_mt",
+                col(&|y| round(y.grain_output_reported_mt, 4)),
+            )
             .with_f64("procurement_mt", col(&|y| round(y.procurement_mt, 4)))
-            .with_f64("procurement_ratio", col(&|y| round(ratio(y.procurement_mt, y.grain_output_mt), 5)))
+            .with_f64(
+                "procurement_ratio",
+                col(&|y| round(ratio(y.procurement_mt, y.grain_output_mt), 5)),
+            )
             .with_f64("net_exports_mt", col(&|y| round(y.net_exports_mt, 4)))
             .with_i64("urban_population", int(&|y| y.urban_population))
-            .with_f64("steel_reported_mt", col(&|y| round(baseline_steel_mt(y.year), 4)))
-            .with_f64("steel_usable_mt", col(&|y| round(baseline_steel_mt(y.year), 4)))
-            .with_f64("kcal_rural_per_day", col(&|y| round(y.kcal_rural_per_day, 1)))
-            .with_f64("kcal_urban_per_day", col(&|y| round(y.kcal_urban_per_day, 1)))
+            .with_f64(
+                "steel_reported_mt",
+                col(&|y| round(baseline_steel_mt(y.year), 4)),
+            )
+            .with_f64(
+                "steel_usable_mt",
+                col(&|y| round(baseline_steel_mt(y.year), 4)),
+            )
+            .with_f64(
+                "kcal_rural_per_day",
+                col(&|y| round(y.kcal_rural_per_day, 1)),
+            )
+            .with_f64(
+                "kcal_urban_per_day",
+                col(&|y| round(y.kcal_urban_per_day, 1)),
+            )
             .with_f64("resale_mt", col(&|y| round(y.resale_mt, 4)))
-            .with_f64("state_stock_end_mt", col(&|y| round(y.state_stock_end_mt, 4)))
+            .with_f64(
+                "state_stock_end_mt",
+                col(&|y| round(y.state_stock_end_mt, 4)),
+            )
             .with_i64("deaths_under10", int(&|y| y.deaths_under10))
     }
 
     pub fn provincial_yearly_table(&self) -> Table {
         let names = self.province_names();
         let mut t = Table::new();
-        let (mut prov, mut year, mut pop, mut births, mut deaths) = (vec![], vec![], vec![], vec![], vec![]);
+        let (mut prov, mut year, mut pop, mut births, mut deaths) =
+            (vec![], vec![], vec![], vec![], vec![]);
         let (mut cbr, mut cdr, mut cdr_reg, mut grain, mut grain_rep, mut procm, mut kcal) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for (i, name) in names.iter().enumerate() {
@@ -267,27 +323,96 @@ impl RunResults {
     /// Monthly series of one scope; the national table adds the granary.
     fn monthly_columns(&self, province: Option<usize>, t: &mut Table) {
         let s = self.scale();
-        let f = |g: &dyn Fn(&ProvinceMonth) -> f64| self.records.iter().map(|r| sum(r, province, g)).collect::<Vec<f64>>();
-        let count = |g: &dyn Fn(&ProvinceMonth) -> f64| f(g).into_iter().map(|x| (x * s).round() as i64).collect::<Vec<i64>>();
-        let mt = |g: &dyn Fn(&ProvinceMonth) -> f64| f(g).into_iter().map(|x| round(x * s / KG_PER_MT, 6)).collect::<Vec<f64>>();
-        t.push("year", leapsim_core::Column::I64(self.records.iter().map(|r| r.month.year() as i64).collect()));
-        t.push("month", leapsim_core::Column::I64(self.records.iter().map(|r| r.month.month_of_year() as i64).collect()));
-        t.push("population", leapsim_core::Column::I64(count(&|pm| pm.people.end as f64)));
-        t.push("urban_population", leapsim_core::Column::I64(count(&|pm| pm.urban_end as f64)));
-        t.push("births", leapsim_core::Column::I64(count(&|pm| pm.people.births as f64)));
-        t.push("deaths", leapsim_core::Column::I64(count(&|pm| pm.people.deaths as f64)));
-        t.push("births_registered", leapsim_core::Column::I64(count(&|pm| pm.births_registered as f64)));
-        t.push("deaths_registered", leapsim_core::Column::I64(count(&|pm| pm.deaths_registered as f64)));
-        t.push("deaths_under10", leapsim_core::Column::I64(count(&|pm| pm.deaths_under10 as f64)));
-        t.push("migrants_to_towns", leapsim_core::Column::I64(count(&|pm| pm.migrants as f64)));
-        t.push("grain_output_mt", leapsim_core::Column::F64(mt(&|pm| pm.grain_output)));
-        t.push("grain_output_reported_mt", leapsim_core::Column::F64(mt(&|pm| pm.grain_output_reported)));
-        t.push("procurement_mt", leapsim_core::Column::F64(mt(&|pm| pm.procurement_gross())));
+        let f = |g: &dyn Fn(&ProvinceMonth) -> f64| {
+            self.records
+                .iter()
+                .map(|r| sum(r, province, g))
+                .collect::<Vec<f64>>()
+        };
+        let count = |g: &dyn Fn(&ProvinceMonth) -> f64| {
+            f(g).into_iter()
+                .map(|x| (x * s).round() as i64)
+                .collect::<Vec<i64>>()
+        };
+        let mt = |g: &dyn Fn(&ProvinceMonth) -> f64| {
+            f(g).into_iter()
+                .map(|x| round(x * s / KG_PER_MT, 6))
+                .collect::<Vec<f64>>()
+        };
+        t.push(
+            "year",
+            leapsim_core::Column::I64(self.records.iter().map(|r| r.month.year() as i64).collect()),
+        );
+        t.push(
+            "month",
+            leapsim_core::Column::I64(
+                self.records
+                    .iter()
+                    .map(|r| r.month.month_of_year() as i64)
+                    .collect(),
+            ),
+        );
+        t.push(
+            "population",
+            leapsim_core::Column::I64(count(&|pm| pm.people.end as f64)),
+        );
+        t.push(
+            "urban_population",
+            leapsim_core::Column::I64(count(&|pm| pm.urban_end as f64)),
+        );
+        t.push(
+            "births",
+            leapsim_core::Column::I64(count(&|pm| pm.people.births as f64)),
+        );
+        t.push(
+            "deaths",
+            leapsim_core::Column::I64(count(&|pm| pm.people.deaths as f64)),
+        );
+        t.push(
+            "births_registered",
+            leapsim_core::Column::I64(count(&|pm| pm.births_registered as f64)),
+        );
+        t.push(
+            "deaths_registered",
+            leapsim_core::Column::I64(count(&|pm| pm.deaths_registered as f64)),
+        );
+        t.push(
+            "deaths_under10",
+            leapsim_core::Column::I64(count(&|pm| pm.deaths_under10 as f64)),
+        );
+        t.push(
+            "migrants_to_towns",
+            leapsim_core::Column::I64(count(&|pm| pm.migrants as f64)),
+        );
+        t.push(
+            "grain_output_mt",
+            leapsim_core::Column::F64(mt(&|pm| pm.grain_output)),
+        );
+        t.push(
+            "grain_output_reported_mt",
+            leapsim_core::Column::F64(mt(&|pm| pm.grain_output_reported)),
+        );
+        t.push(
+            "procurement_mt",
+            leapsim_core::Column::F64(mt(&|pm| pm.procurement_gross())),
+        );
         t.push("resale_mt", leapsim_core::Column::F64(mt(&|pm| pm.resale)));
-        t.push("urban_rations_mt", leapsim_core::Column::F64(mt(&|pm| pm.urban_rations)));
-        t.push("rural_eaten_mt", leapsim_core::Column::F64(mt(&|pm| pm.rural_eaten)));
-        t.push("seed_feed_waste_mt", leapsim_core::Column::F64(mt(&|pm| pm.seed_feed_waste)));
-        t.push("rural_stock_mt", leapsim_core::Column::F64(mt(&|pm| pm.rural_stock_end)));
+        t.push(
+            "urban_rations_mt",
+            leapsim_core::Column::F64(mt(&|pm| pm.urban_rations)),
+        );
+        t.push(
+            "rural_eaten_mt",
+            leapsim_core::Column::F64(mt(&|pm| pm.rural_eaten)),
+        );
+        t.push(
+            "seed_feed_waste_mt",
+            leapsim_core::Column::F64(mt(&|pm| pm.seed_feed_waste)),
+        );
+        t.push(
+            "rural_stock_mt",
+            leapsim_core::Column::F64(mt(&|pm| pm.rural_stock_end)),
+        );
         let per_day = |a: &dyn Fn(&ProvinceMonth) -> f64, b: &dyn Fn(&ProvinceMonth) -> f64| {
             self.records
                 .iter()
@@ -301,18 +426,42 @@ impl RunResults {
                 })
                 .collect::<Vec<f64>>()
         };
-        t.push("kcal_rural_per_day", leapsim_core::Column::F64(per_day(&|pm| pm.kcal_rural_sum, &|pm| pm.rural_persons_start)));
-        t.push("kcal_urban_per_day", leapsim_core::Column::F64(per_day(&|pm| pm.kcal_urban_sum, &|pm| pm.urban_persons_start)));
+        t.push(
+            "kcal_rural_per_day",
+            leapsim_core::Column::F64(per_day(&|pm| pm.kcal_rural_sum, &|pm| {
+                pm.rural_persons_start
+            })),
+        );
+        t.push(
+            "kcal_urban_per_day",
+            leapsim_core::Column::F64(per_day(&|pm| pm.kcal_urban_sum, &|pm| {
+                pm.urban_persons_start
+            })),
+        );
     }
 
     pub fn national_monthly_table(&self) -> Table {
         let mut t = Table::new();
         self.monthly_columns(None, &mut t);
         let s = self.scale();
-        let mt = |g: &dyn Fn(&NationalMonth) -> f64| self.records.iter().map(|r| round(g(&r.national) * s / KG_PER_MT, 6)).collect::<Vec<f64>>();
-        t.push("net_exports_mt", leapsim_core::Column::F64(mt(&|n| n.exports - n.imports)));
-        t.push("other_state_uses_mt", leapsim_core::Column::F64(mt(&|n| n.other_uses)));
-        t.push("state_stock_mt", leapsim_core::Column::F64(mt(&|n| n.state_stock_end)));
+        let mt = |g: &dyn Fn(&NationalMonth) -> f64| {
+            self.records
+                .iter()
+                .map(|r| round(g(&r.national) * s / KG_PER_MT, 6))
+                .collect::<Vec<f64>>()
+        };
+        t.push(
+            "net_exports_mt",
+            leapsim_core::Column::F64(mt(&|n| n.exports - n.imports)),
+        );
+        t.push(
+            "other_state_uses_mt",
+            leapsim_core::Column::F64(mt(&|n| n.other_uses)),
+        );
+        t.push(
+            "state_stock_mt",
+            leapsim_core::Column::F64(mt(&|n| n.state_stock_end)),
+        );
         t
     }
 
@@ -321,7 +470,10 @@ impl RunResults {
         let mut all = Table::new();
         for (i, name) in names.iter().enumerate() {
             let mut t = Table::new();
-            t.push("province", leapsim_core::Column::Str(vec![name.clone(); self.records.len()]));
+            t.push(
+                "province",
+                leapsim_core::Column::Str(vec![name.clone(); self.records.len()]),
+            );
             self.monthly_columns(Some(i), &mut t);
             append(&mut all, t);
         }
@@ -350,7 +502,11 @@ impl RunResults {
                 female.push(tot[1][k] as i64 * s);
             }
         }
-        Table::new().with_i64("year", year).with_i64("age", age).with_i64("male", male).with_i64("female", female)
+        Table::new()
+            .with_i64("year", year)
+            .with_i64("age", age)
+            .with_i64("male", male)
+            .with_i64("female", female)
     }
 
     /// `summary.json` of DESIGN §5. `no_leap` is the counterfactual run with the same seed and scale, or
@@ -359,11 +515,15 @@ impl RunResults {
         let ys = self.yearly(None);
         let window = |y: i32| (1958..=1962).contains(&y);
         // Against no_leap.
-        let (mut ex_nl, mut lb_nl, mut ex_nl_total, mut lb_nl_total) = (BTreeMap::new(), BTreeMap::new(), 0.0, 0.0);
+        let (mut ex_nl, mut lb_nl, mut ex_nl_total, mut lb_nl_total) =
+            (BTreeMap::new(), BTreeMap::new(), 0.0, 0.0);
         let nl_years = no_leap.map(|r| r.yearly(None));
         for y in ys.iter().filter(|y| window(y.year)) {
             let (d, b) = match &nl_years {
-                Some(nl) => nl.iter().find(|n| n.year == y.year).map_or((0.0, 0.0), |n| (y.deaths - n.deaths, n.births - y.births)),
+                Some(nl) => nl
+                    .iter()
+                    .find(|n| n.year == y.year)
+                    .map_or((0.0, 0.0), |n| (y.deaths - n.deaths, n.births - y.births)),
                 None => (0.0, 0.0),
             };
             ex_nl.insert(y.year.to_string(), d.round());
@@ -372,10 +532,21 @@ impl RunResults {
             lb_nl_total += b;
         }
         // Against the 1955–57 trend (Yao 1999): ED_t = POP_{t−1}·(ADR_t − EDR), EDR the mean 1955–57 rate.
-        let base: Vec<&YearTotals> = ys.iter().filter(|y| (1955..=1957).contains(&y.year)).collect();
+        let base: Vec<&YearTotals> = ys
+            .iter()
+            .filter(|y| (1955..=1957).contains(&y.year))
+            .collect();
         let (trend_deaths, trend_births) = if base.len() == 3 {
-            let cdr = base.iter().map(|y| y.deaths / y.population_mid).sum::<f64>() / 3.0;
-            let cbr = base.iter().map(|y| y.births / y.population_mid).sum::<f64>() / 3.0;
+            let cdr = base
+                .iter()
+                .map(|y| y.deaths / y.population_mid)
+                .sum::<f64>()
+                / 3.0;
+            let cbr = base
+                .iter()
+                .map(|y| y.births / y.population_mid)
+                .sum::<f64>()
+                / 3.0;
             (Some(cdr), Some(cbr))
         } else {
             (None, None)
@@ -390,8 +561,14 @@ impl RunResults {
                 lb_tr_total += b;
             }
         }
-        let peak = ys.iter().filter(|y| window(y.year)).max_by(|a, b| a.cdr().total_cmp(&b.cdr()));
-        let ratio_1958 = ys.iter().find(|y| y.year == 1958).map(|y| ratio(y.grain_output_reported_mt, y.grain_output_mt));
+        let peak = ys
+            .iter()
+            .filter(|y| window(y.year))
+            .max_by(|a, b| a.cdr().total_cmp(&b.cdr()));
+        let ratio_1958 = ys
+            .iter()
+            .find(|y| y.year == 1958)
+            .map(|y| ratio(y.grain_output_reported_mt, y.grain_output_mt));
         let trend_available = trend_deaths.is_some();
         json!({
             "scenario": self.scenario.name,

@@ -26,7 +26,12 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { scale: 100, seed: 1, threads: 1, period: Period::default_run() }
+        RunOptions {
+            scale: 100,
+            seed: 1,
+            threads: 1,
+            period: Period::default_run(),
+        }
     }
 }
 
@@ -54,7 +59,12 @@ pub struct Quiet;
 impl Observer for Quiet {}
 
 /// Phases of a month, for the wall-time report.
-pub const PHASES: [&str; 4] = ["harvest_procurement", "centre", "distribution_consumption", "demography_registration"];
+pub const PHASES: [&str; 4] = [
+    "harvest_procurement",
+    "centre",
+    "distribution_consumption",
+    "demography_registration",
+];
 
 pub struct Simulation {
     pub scenario: Scenario,
@@ -98,7 +108,10 @@ impl Simulation {
             return Err(SimError::Options("the period ends before it starts".into()));
         }
         let threads = options.threads.max(1);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| SimError::Threads(e.to_string()))?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| SimError::Threads(e.to_string()))?;
         let t0 = Instant::now();
         let demo = Demographics::new(&scenario.params);
         let data = leapsim_data::provinces();
@@ -106,13 +119,25 @@ impl Simulation {
         let mut provinces: Vec<Province> = pool.install(|| {
             data.par_iter()
                 .enumerate()
-                .map(|(i, d)| world::build_province(i, d, &scenario.params, &demo, options.scale, options.seed, start))
+                .map(|(i, d)| {
+                    world::build_province(
+                        i,
+                        d,
+                        &scenario.params,
+                        &demo,
+                        options.scale,
+                        options.seed,
+                        start,
+                    )
+                })
                 .collect()
         });
         world::set_relative_productivity(&mut provinces);
         let urban_need: f64 = provinces.iter().map(|p| urban_need_kg(p, &scenario)).sum();
         let f = &scenario.params.food;
-        let other = (f.state_other_uses_mt * 1e9 / 12.0 + trade::planned_monthly_net_exports_t(f) * 1000.0) / options.scale as f64;
+        let other = (f.state_other_uses_mt * 1e9 / 12.0
+            + trade::planned_monthly_net_exports_t(f) * 1000.0)
+            / options.scale as f64;
         let state_stock = (urban_need + other) * f.initial_state_stock_months;
         Ok(Simulation {
             scenario,
@@ -129,12 +154,24 @@ impl Simulation {
 
     /// Simulated persons alive.
     pub fn population(&self) -> u64 {
-        self.provinces.iter().map(|p| p.persons.flags.iter().filter(|&&f| f & crate::population::flag::ALIVE != 0).count() as u64).sum()
+        self.provinces
+            .iter()
+            .map(|p| {
+                p.persons
+                    .flags
+                    .iter()
+                    .filter(|&&f| f & crate::population::flag::ALIVE != 0)
+                    .count() as u64
+            })
+            .sum()
     }
 
     /// Bytes of heap held by the population state.
     pub fn state_bytes(&self) -> usize {
-        self.provinces.iter().map(|p| p.persons.heap_bytes() + p.households.heap_bytes() + p.teams.heap_bytes()).sum()
+        self.provinces
+            .iter()
+            .map(|p| p.persons.heap_bytes() + p.households.heap_bytes() + p.teams.heap_bytes())
+            .sum()
     }
 
     /// Runs every month of the period.
@@ -148,7 +185,13 @@ impl Simulation {
                 return Err(SimError::Cancelled);
             }
         }
-        Ok(RunResults::new(self.scenario.clone(), self.options.clone(), records, self.phase_seconds, self.build_seconds))
+        Ok(RunResults::new(
+            self.scenario.clone(),
+            self.options.clone(),
+            records,
+            self.phase_seconds,
+            self.build_seconds,
+        ))
     }
 
     /// One month. The order of the phases is the model: read it here.
@@ -162,16 +205,24 @@ impl Simulation {
 
         // 0. Housekeeping: once a year drop the dead from the person columns.
         if moy == 1 && month != self.options.period.first {
-            self.pool.install(|| self.provinces.par_iter_mut().for_each(|pr| pr.persons.compact()));
+            self.pool.install(|| {
+                self.provinces
+                    .par_iter_mut()
+                    .for_each(|pr| pr.persons.compact())
+            });
         }
 
         // 1. weather → agriculture → procurement (harvest months): each team harvests, the state takes
         //    its quota, teams below the retention floor ask for resale.
         let t = Instant::now();
         let harvest_share = agriculture::harvest_share(&p.agriculture, moy);
-        let (reports, mut scratch): (Vec<HarvestReport>, Vec<TeamGrain>) = self.pool.install(|| {
-            self.provinces.par_iter().map(|pr| harvest_and_procure(pr, sc, month, harvest_share, seed)).unzip()
-        });
+        let (reports, mut scratch): (Vec<HarvestReport>, Vec<TeamGrain>) =
+            self.pool.install(|| {
+                self.provinces
+                    .par_iter()
+                    .map(|pr| harvest_and_procure(pr, sc, month, harvest_share, seed))
+                    .unzip()
+            });
         self.phase_seconds[0] += t.elapsed().as_secs_f64();
 
         // 2. The centre: the granary receives procurement, then pays out in order of priority —
@@ -202,9 +253,21 @@ impl Simulation {
         let t = Instant::now();
         let hazard = self.demo.monthly_hazard(p, month);
         let demo = &self.demo;
-        let cx = PassContext { params: p, demo, month, hazard: &hazard, seed, want_age_structure: moy == 6 };
-        let years_since_1955 = month.0.saturating_sub(Month::from_ym(1955, 1).expect("valid").0) as f64 / 12.0;
-        let normal_cdr = p.demography.cdr_1955_true * demography::mortality_trend(&p.demography, years_since_1955);
+        let cx = PassContext {
+            params: p,
+            demo,
+            month,
+            hazard: &hazard,
+            seed,
+            want_age_structure: moy == 6,
+        };
+        let years_since_1955 = month
+            .0
+            .saturating_sub(Month::from_ym(1955, 1).expect("valid").0)
+            as f64
+            / 12.0;
+        let normal_cdr = p.demography.cdr_1955_true
+            * demography::mortality_trend(&p.demography, years_since_1955);
         let results: Vec<(ProvinceMonth, f64, f64)> = self.pool.install(|| {
             self.provinces
                 .par_iter_mut()
@@ -212,12 +275,24 @@ impl Simulation {
                 .zip(reports.par_iter())
                 .map(|((pr, grain), rep)| {
                     let t0 = Instant::now();
-                    let mut pm = distribute_and_eat(pr, sc, month, grain, rep, urban_fraction, resale_fraction);
+                    let mut pm = distribute_and_eat(
+                        pr,
+                        sc,
+                        month,
+                        grain,
+                        rep,
+                        urban_fraction,
+                        resale_fraction,
+                    );
                     let t1 = Instant::now();
                     let counts = demography::persons_pass(pr, &cx);
                     let start_pop = pm.people.start;
                     let reg_rng = Rng::new(seed, Stream::Registration);
-                    let cdr = if start_pop > 0 { counts.deaths as f64 / start_pop as f64 * 12_000.0 } else { 0.0 };
+                    let cdr = if start_pop > 0 {
+                        counts.deaths as f64 / start_pop as f64 * 12_000.0
+                    } else {
+                        0.0
+                    };
                     let (rb, rd) = registration::register(
                         &p.registration,
                         sc.mechanisms.registration,
@@ -236,8 +311,14 @@ impl Simulation {
                 .collect()
         });
         let wall = t.elapsed().as_secs_f64();
-        let (busy_a, busy_b): (f64, f64) = results.iter().fold((0.0, 0.0), |acc, r| (acc.0 + r.1, acc.1 + r.2));
-        let share_a = if busy_a + busy_b > 0.0 { busy_a / (busy_a + busy_b) } else { 0.5 };
+        let (busy_a, busy_b): (f64, f64) = results
+            .iter()
+            .fold((0.0, 0.0), |acc, r| (acc.0 + r.1, acc.1 + r.2));
+        let share_a = if busy_a + busy_b > 0.0 {
+            busy_a / (busy_a + busy_b)
+        } else {
+            0.5
+        };
         self.phase_seconds[2] += wall * share_a;
         self.phase_seconds[3] += wall * (1.0 - share_a);
         let provinces: Vec<ProvinceMonth> = results.into_iter().map(|r| r.0).collect();
@@ -259,7 +340,11 @@ impl Simulation {
         };
         check_ledgers(month, &provinces, &national)?;
         self.month = month.next();
-        Ok(MonthRecord { month, provinces, national })
+        Ok(MonthRecord {
+            month,
+            provinces,
+            national,
+        })
     }
 }
 
@@ -274,15 +359,30 @@ fn fraction(available: f64, need: f64) -> f64 {
 /// Monthly ration need of a province's urban households; kg.
 fn urban_need_kg(pr: &Province, sc: &Scenario) -> f64 {
     let hh = &pr.households;
-    (0..hh.len()).filter(|&h| hh.team[h] == URBAN).map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq[h])).sum()
+    (0..hh.len())
+        .filter(|&h| hh.team[h] == URBAN)
+        .map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq[h]))
+        .sum()
 }
 
 /// Phase A of a province: harvest and procurement (only in harvest months) and the urban ration need.
-fn harvest_and_procure(pr: &Province, sc: &Scenario, month: Month, share: Option<f64>, seed: u64) -> (HarvestReport, TeamGrain) {
+fn harvest_and_procure(
+    pr: &Province,
+    sc: &Scenario,
+    month: Month,
+    share: Option<f64>,
+    seed: u64,
+) -> (HarvestReport, TeamGrain) {
     let p = &sc.params;
-    let mut report = HarvestReport { urban_need: urban_need_kg(pr, sc), ..Default::default() };
+    let mut report = HarvestReport {
+        urban_need: urban_need_kg(pr, sc),
+        ..Default::default()
+    };
     let n_teams = pr.teams.len();
-    let mut grain = TeamGrain { retained: vec![0.0; n_teams], resale: vec![0.0; n_teams] };
+    let mut grain = TeamGrain {
+        retained: vec![0.0; n_teams],
+        resale: vec![0.0; n_teams],
+    };
     let Some(share) = share else {
         return (report, grain);
     };
@@ -300,18 +400,23 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, month: Month, share: Option
         let mut labour = 0.0;
         let mut members = 0.0;
         for h in first..first + n {
-            labour += hh.workers[h] as f64 * agriculture::work_capacity(&p.agriculture, &p.demography, hh.kcal[h]);
+            labour += hh.workers[h] as f64
+                * agriculture::work_capacity(&p.agriculture, &p.demography, hh.kcal[h]);
             members += hh.size[h] as f64;
         }
         let u = harvest_rng.uniforms4(world::team_entity(pr.index, k as u32), month.0 as u32, 0);
         let z = (-2.0 * u[0].ln()).sqrt() * (std::f64::consts::TAU * u[1]).cos();
         let noise = (sd * z - 0.5 * sd * sd).exp();
         let normal = pr.productivity * t.land[k] as f64 * t.quality[k] as f64 * trend * share;
-        let output = normal * w * agriculture::labour_factor(&p.agriculture, labour / t.base_workers[k] as f64) * noise;
+        let output = normal
+            * w
+            * agriculture::labour_factor(&p.agriculture, labour / t.base_workers[k] as f64)
+            * noise;
         let sfw = output * p.agriculture.seed_feed_waste_share;
         let available = output - sfw;
         let floor = p.food.retention_floor_kg * members * share;
-        let purchase = procurement::pre_1958_purchase(quota_share, normal, output, available, floor);
+        let purchase =
+            procurement::pre_1958_purchase(quota_share, normal, output, available, floor);
         grain.retained[k] = available - purchase.procured;
         grain.resale[k] = purchase.resale;
         report.output += output;
@@ -365,14 +470,19 @@ fn distribute_and_eat(
             }
             for h in first..first + n {
                 let by_head = hh.size[h] as f64 / members;
-                let by_work = if workers > 0.0 { hh.workers[h] as f64 / workers } else { by_head };
+                let by_work = if workers > 0.0 {
+                    hh.workers[h] as f64 / workers
+                } else {
+                    by_head
+                };
                 hh.stock[h] += total * ((1.0 - w) * by_head + w * by_work);
             }
         }
         // Stock above the cap is sold to the state after the harvest (over-quota purchase).
         for h in 0..hh.len() {
             if hh.team[h] != URBAN {
-                let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h]) * p.household_stock_cap_months;
+                let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h])
+                    * p.household_stock_cap_months;
                 if hh.stock[h] > cap {
                     pm.sold_to_state += hh.stock[h] - cap;
                     hh.stock[h] = cap;
@@ -416,7 +526,11 @@ fn distribute_and_eat(
     pm
 }
 
-fn check_ledgers(month: Month, provinces: &[ProvinceMonth], n: &NationalMonth) -> Result<(), LedgerError> {
+fn check_ledgers(
+    month: Month,
+    provinces: &[ProvinceMonth],
+    n: &NationalMonth,
+) -> Result<(), LedgerError> {
     let names = leapsim_data::provinces();
     let mut national = PeopleLedger::default();
     for (pm, d) in provinces.iter().zip(names) {

@@ -23,7 +23,8 @@ pub const TEAMS_PER_COMMUNE: usize = 180;
 
 /// Household size distribution, sizes 1..=10 (assumption: 1950s rural surveys give means of 4.5–4.8;
 /// the 1953 census mean, urban included, was 4.3). Mean 4.59.
-pub const HOUSEHOLD_SIZE_SHARES: [f64; 10] = [0.07, 0.12, 0.16, 0.17, 0.16, 0.12, 0.09, 0.05, 0.03, 0.03];
+pub const HOUSEHOLD_SIZE_SHARES: [f64; 10] =
+    [0.07, 0.12, 0.16, 0.17, 0.16, 0.12, 0.09, 0.05, 0.03, 0.03];
 
 /// Entity key of a person: province in the high word, local id in the low word.
 #[inline]
@@ -69,18 +70,32 @@ impl Demographics {
         let d = &p.demography;
         let hazard = demography::base_hazard_table(d);
         let r = (d.cbr_1955_true - d.cdr_1955_true) / 1000.0;
-        let level_1955 = demography::solve_mortality_level(&hazard, d.cdr_1955_true / 1000.0, r, d.sex_ratio_at_birth);
+        let level_1955 = demography::solve_mortality_level(
+            &hazard,
+            d.cdr_1955_true / 1000.0,
+            r,
+            d.sex_ratio_at_birth,
+        );
         let stable = demography::stable_population(&hazard, level_1955, r, d.sex_ratio_at_birth);
         // Fertility level: births per person-year in the stable population equal the 1955 CBR.
-        let births_per_unit: f64 = (0..=demography::MAX_AGE).map(|a| stable[1][a] * demography::asfr_shape(a)).sum();
+        let births_per_unit: f64 = (0..=demography::MAX_AGE)
+            .map(|a| stable[1][a] * demography::asfr_shape(a))
+            .sum();
         let k = d.cbr_1955_true / 1000.0 / births_per_unit;
         let mut asfr = [0.0; demography::MAX_AGE + 1];
         let mut conception = [0.0; demography::MAX_AGE + 1];
         for a in 0..=demography::MAX_AGE {
             asfr[a] = k * demography::asfr_shape(a);
-            conception[a] = demography::conception_probability(asfr[a], d.postpartum_infecund_months);
+            conception[a] =
+                demography::conception_probability(asfr[a], d.postpartum_infecund_months);
         }
-        Demographics { hazard, level_1955, conception, asfr, stable }
+        Demographics {
+            hazard,
+            level_1955,
+            conception,
+            asfr,
+            stable,
+        }
     }
 
     /// Monthly baseline hazard table for `year` (fraction of the year elapsed by `month`).
@@ -151,15 +166,27 @@ pub fn build_province(
     let cells = 2 * (demography::MAX_AGE + 1);
     let cell = |c: usize| (c / (demography::MAX_AGE + 1), c % (demography::MAX_AGE + 1));
     // Heads: adults 18+. Others: the remainder R = (s̄·S − A)/(s̄ − 1), so heads + others follow S.
-    let mean_size: f64 = HOUSEHOLD_SIZE_SHARES.iter().enumerate().map(|(i, s)| (i + 1) as f64 * s).sum();
+    let mean_size: f64 = HOUSEHOLD_SIZE_SHARES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i + 1) as f64 * s)
+        .sum();
     let stable = |c: usize| {
         let (s, a) = cell(c);
         demo.stable[s][a]
     };
     let adult_total: f64 = (0..cells).filter(|&c| cell(c).1 >= 18).map(stable).sum();
-    let adult = |c: usize| if cell(c).1 >= 18 { stable(c) / adult_total } else { 0.0 };
+    let adult = |c: usize| {
+        if cell(c).1 >= 18 {
+            stable(c) / adult_total
+        } else {
+            0.0
+        }
+    };
     let head_cdf = cumulative((0..cells).map(adult));
-    let other_cdf = cumulative((0..cells).map(|c| ((mean_size * stable(c) - adult(c)) / (mean_size - 1.0)).max(0.0)));
+    let other_cdf = cumulative(
+        (0..cells).map(|c| ((mean_size * stable(c) - adult(c)) / (mean_size - 1.0)).max(0.0)),
+    );
     let size_cdf = cumulative(HOUSEHOLD_SIZE_SHARES.iter().copied());
 
     let mut persons = Persons::default();
@@ -198,7 +225,11 @@ pub fn build_province(
             let (sex, age) = cell(c);
             let months_before = 12 * age as u32 + 1 + (to_unit(w[1]) * 12.0) as u32;
             let birth = start.0.saturating_sub(months_before as u16);
-            let mut flags = if urban { flag::ALIVE | flag::URBAN } else { flag::ALIVE };
+            let mut flags = if urban {
+                flag::ALIVE | flag::URBAN
+            } else {
+                flag::ALIVE
+            };
             let mut event = 0u16;
             if sex == 1 {
                 flags |= flag::FEMALE;
@@ -216,10 +247,12 @@ pub fn build_province(
             persons.push(birth, flags, h, id, budget);
             let last = persons.len() - 1;
             persons.event[last] = event;
-            let ae = demography::adult_equivalent(age as u32);
+            // Household counts hold the state of December 1954: January's pass applies January birthdays.
+            let age_before = (start.0 - 1).saturating_sub(birth) as u32 / 12;
+            let ae = demography::adult_equivalent(age_before);
             households.size[h as usize] += 1;
             households.adult_eq[h as usize] += ae;
-            households.workers[h as usize] += demography::is_worker(age as u32) as u16;
+            households.workers[h as usize] += demography::is_worker(age_before) as u16;
         }
         hh_index += 1;
     }
@@ -228,8 +261,14 @@ pub fn build_province(
     for t in 0..teams.len() {
         let first = teams.first_household[t] as usize;
         let n = teams.households[t] as usize;
-        let members: f64 = households.size[first..first + n].iter().map(|&s| s as f64).sum();
-        let workers: f64 = households.workers[first..first + n].iter().map(|&s| s as f64).sum();
+        let members: f64 = households.size[first..first + n]
+            .iter()
+            .map(|&s| s as f64)
+            .sum();
+        let workers: f64 = households.workers[first..first + n]
+            .iter()
+            .map(|&s| s as f64)
+            .sum();
         let u = harvest_rng.uniforms4(team_entity(index, t as u32), 0, 0);
         let z = (-2.0 * u[0].ln()).sqrt() * (std::f64::consts::TAU * u[1]).cos();
         teams.land.push(members as f32);
@@ -238,13 +277,26 @@ pub fn build_province(
     }
     // Productivity: normal output in 1956 equals the mean 1955–57 output of the province.
     let baseline_kg = data.baseline_grain_mt * 1e9 / scale as f64;
-    let land_quality: f64 = teams.land.iter().zip(&teams.quality).map(|(&l, &q)| l as f64 * q as f64).sum();
-    let productivity = if land_quality > 0.0 { baseline_kg / land_quality } else { 0.0 };
+    let land_quality: f64 = teams
+        .land
+        .iter()
+        .zip(&teams.quality)
+        .map(|(&l, &q)| l as f64 * q as f64)
+        .sum();
+    let productivity = if land_quality > 0.0 {
+        baseline_kg / land_quality
+    } else {
+        0.0
+    };
     // Stocks of January: rural households hold the autumn harvest for the months until October.
     for h in 0..households.len() {
         if !households.is_urban(h) {
-            let need = crate::mechanisms::food::monthly_need_kg(p.food.rural_desired_kg, households.adult_eq[h]);
-            households.stock[h] = need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year());
+            let need = crate::mechanisms::food::monthly_need_kg(
+                p.food.rural_desired_kg,
+                households.adult_eq[h],
+            );
+            households.stock[h] =
+                need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year());
         }
         households.kcal[h] = 2200.0;
     }
@@ -268,12 +320,22 @@ pub fn set_relative_productivity(provinces: &mut [Province]) {
     let per_head: Vec<f64> = provinces
         .iter()
         .map(|pr| {
-            let output: f64 =
-                pr.teams.land.iter().zip(&pr.teams.quality).map(|(&l, &q)| l as f64 * q as f64).sum::<f64>() * pr.productivity;
+            let output: f64 = pr
+                .teams
+                .land
+                .iter()
+                .zip(&pr.teams.quality)
+                .map(|(&l, &q)| l as f64 * q as f64)
+                .sum::<f64>()
+                * pr.productivity;
             output / pr.persons.len().max(1) as f64
         })
         .collect();
-    let total_output: f64 = per_head.iter().zip(provinces.iter()).map(|(x, pr)| x * pr.persons.len() as f64).sum();
+    let total_output: f64 = per_head
+        .iter()
+        .zip(provinces.iter())
+        .map(|(x, pr)| x * pr.persons.len() as f64)
+        .sum();
     let total_people: f64 = provinces.iter().map(|pr| pr.persons.len() as f64).sum();
     let mean = total_output / total_people.max(1.0);
     for (pr, x) in provinces.iter_mut().zip(per_head) {

@@ -33,7 +33,10 @@ pub fn base_hazard_table(p: &DemographyParams) -> [[f64; MAX_AGE + 1]; 2] {
     let mut t = [[0.0; MAX_AGE + 1]; 2];
     for a in 0..=MAX_AGE {
         // Average of four points within the year of age.
-        let h = (0..4).map(|k| siler_hazard(a as f64 + (k as f64 + 0.5) / 4.0)).sum::<f64>() / 4.0;
+        let h = (0..4)
+            .map(|k| siler_hazard(a as f64 + (k as f64 + 0.5) / 4.0))
+            .sum::<f64>()
+            / 4.0;
         // Split around the mean so that the sexes average to h with a 1:1 sex ratio.
         let m = p.male_excess_mortality;
         t[0][a] = h * 2.0 * m / (1.0 + m);
@@ -56,7 +59,12 @@ fn survivorship(h: &[f64; MAX_AGE + 1], level: f64) -> Vec<f64> {
 
 /// The stable population (Lotka) implied by the hazards at `level` and growth rate `r`: the share of
 /// each (sex, single year of age) cell. Documented method for the age structure of January 1955.
-pub fn stable_population(table: &[[f64; MAX_AGE + 1]; 2], level: f64, r: f64, sex_ratio: f64) -> [[f64; MAX_AGE + 1]; 2] {
+pub fn stable_population(
+    table: &[[f64; MAX_AGE + 1]; 2],
+    level: f64,
+    r: f64,
+    sex_ratio: f64,
+) -> [[f64; MAX_AGE + 1]; 2] {
     let mut c = [[0.0; MAX_AGE + 1]; 2];
     let share_male = sex_ratio / (1.0 + sex_ratio);
     let mut total = 0.0;
@@ -80,11 +88,22 @@ pub fn stable_population(table: &[[f64; MAX_AGE + 1]; 2], level: f64, r: f64, se
 /// Crude death rate (per person-year) of the stable population at `level`.
 pub fn stable_cdr(table: &[[f64; MAX_AGE + 1]; 2], level: f64, r: f64, sex_ratio: f64) -> f64 {
     let c = stable_population(table, level, r, sex_ratio);
-    (0..2).map(|s| (0..=MAX_AGE).map(|a| c[s][a] * (1.0 - (-table[s][a] * level).exp())).sum::<f64>()).sum()
+    (0..2)
+        .map(|s| {
+            (0..=MAX_AGE)
+                .map(|a| c[s][a] * (1.0 - (-table[s][a] * level).exp()))
+                .sum::<f64>()
+        })
+        .sum()
 }
 
 /// The level factor that gives the stable population the target CDR (per person-year), by bisection.
-pub fn solve_mortality_level(table: &[[f64; MAX_AGE + 1]; 2], target_cdr: f64, r: f64, sex_ratio: f64) -> f64 {
+pub fn solve_mortality_level(
+    table: &[[f64; MAX_AGE + 1]; 2],
+    target_cdr: f64,
+    r: f64,
+    sex_ratio: f64,
+) -> f64 {
     let (mut lo, mut hi) = (0.05, 5.0);
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
@@ -99,7 +118,8 @@ pub fn solve_mortality_level(table: &[[f64; MAX_AGE + 1]; 2], target_cdr: f64, r
 
 /// The secular decline of baseline mortality: 1 in January 1955, falling towards `mortality_floor`.
 pub fn mortality_trend(p: &DemographyParams, years_since_1955: f64) -> f64 {
-    p.mortality_floor + (1.0 - p.mortality_floor) * (-p.mortality_decline_rate * years_since_1955).exp()
+    p.mortality_floor
+        + (1.0 - p.mortality_floor) * (-p.mortality_decline_rate * years_since_1955).exp()
 }
 
 /// Relative age pattern of fertility by single year of age 15..=49 (natural fertility with 1950s Chinese
@@ -202,8 +222,9 @@ mod tests {
         let level = solve_mortality_level(&t, 0.0223, 0.0207, 1.05);
         let c = stable_population(&t, level, 0.0207, 1.05);
         let under15: f64 = (0..2).map(|s| (0..15).map(|a| c[s][a]).sum::<f64>()).sum();
-        // 1953 census: 36% under 15.
-        assert!((0.30..0.42).contains(&under15), "{under15}");
+        // A stable population with CBR 43‰ and CDR 22‰ has ≈ 42% under 15; the 1953 census counted 36%, its
+        // base narrowed by the wars and famines of the 1940s. The stable method is documented as such.
+        assert!((0.36..0.45).contains(&under15), "{under15}");
     }
 
     #[test]
@@ -216,7 +237,7 @@ mod tests {
     #[test]
     fn famine_raises_hazard_and_lowers_fertility() {
         let p = Params::default().demography;
-        assert_eq!(famine_extra(&p, energy_deficit(&p, 2200.0) ), 0.0);
+        assert_eq!(famine_extra(&p, energy_deficit(&p, 2200.0)), 0.0);
         let d = energy_deficit(&p, 1000.0);
         assert!(famine_extra(&p, d) > 1.0);
         assert!(fertility_factor(&p, d) < 0.5);
@@ -281,8 +302,16 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let mut extra: Vec<f32> = Vec::new();
     let mut fert: Vec<f32> = Vec::new();
     if hh.kcal.iter().any(|&k| energy_deficit(d, k) > 0.0) {
-        extra = hh.kcal.iter().map(|&k| famine_extra(d, energy_deficit(d, k)) as f32).collect();
-        fert = hh.kcal.iter().map(|&k| fertility_factor(d, energy_deficit(d, k)) as f32).collect();
+        extra = hh
+            .kcal
+            .iter()
+            .map(|&k| famine_extra(d, energy_deficit(d, k)) as f32)
+            .collect();
+        fert = hh
+            .kcal
+            .iter()
+            .map(|&k| fertility_factor(d, energy_deficit(d, k)) as f32)
+            .collect();
     }
     let hungry = !extra.is_empty();
     // Sensitivity by sex and age, tabulated.
@@ -294,7 +323,11 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     }
 
     let mut counts = PassCounts::default();
-    let mut ages = if cx.want_age_structure { Some(Box::new([[0u64; 101]; 2])) } else { None };
+    let mut ages = if cx.want_age_structure {
+        Some(Box::new([[0u64; 101]; 2]))
+    } else {
+        None
+    };
     let mut newborns: Vec<(u32, u8)> = Vec::new();
     let persons = &mut pr.persons;
     let province = pr.index;
@@ -319,10 +352,12 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         if budget <= 0.0 {
             persons.flags[i] = f & !flag::ALIVE & !flag::PREGNANT;
             persons.budget[i] = 0.0;
+            // The household still counts the person at last month's age (birthdays are applied below).
+            let counted_age = (age_months.saturating_sub(1) / 12) as u32;
             let h = persons.household[i] as usize;
             hh.size[h] -= 1;
-            hh.adult_eq[h] -= adult_equivalent(age);
-            hh.workers[h] -= is_worker(age) as u16;
+            hh.adult_eq[h] -= adult_equivalent(counted_age);
+            hh.workers[h] -= is_worker(counted_age) as u16;
             counts.deaths += 1;
             if age < 10 {
                 counts.deaths_under10 += 1;
@@ -347,15 +382,21 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
                 if m.saturating_sub(persons.event[i]) >= 9 {
                     persons.flags[i] &= !flag::PREGNANT;
                     persons.event[i] = m;
-                    let u = to_unit(newborn_rng.words(person_entity(province, id), month_key, 0)[0]);
-                    let sex = if u < share_male_births { 0 } else { flag::FEMALE };
+                    let u =
+                        to_unit(newborn_rng.words(person_entity(province, id), month_key, 0)[0]);
+                    let sex = if u < share_male_births {
+                        0
+                    } else {
+                        flag::FEMALE
+                    };
                     newborns.push((persons.household[i], sex | (f & flag::URBAN)));
                 }
             } else if persons.event[i] == 0 || m.saturating_sub(persons.event[i]) >= postpartum {
                 let p = cx.demo.conception[age_idx] * fert_factor as f64;
                 // One Philox block serves four consecutive months (word = month mod 4): still a pure
                 // function of (seed, stream, person, month), at a quarter of the cost.
-                let w = fert_rng.words(person_entity(province, id), month_key / 4, 0)[(month_key % 4) as usize];
+                let w = fert_rng.words(person_entity(province, id), month_key / 4, 0)
+                    [(month_key % 4) as usize];
                 if to_unit(w) < p {
                     persons.flags[i] |= flag::PREGNANT;
                     persons.event[i] = m;
@@ -365,7 +406,11 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         // Rural-to-urban migration of young adults, decided once a year in the month of their birthday
         // (spreads moves over the year at a twelfth of the draws): the migrant founds a one-person
         // urban household.
-        if f & flag::URBAN == 0 && age_months.is_multiple_of(12) && (16..=30).contains(&age) && migrate_p > 0.0 {
+        if f & flag::URBAN == 0
+            && age_months.is_multiple_of(12)
+            && (16..=30).contains(&age)
+            && migrate_p > 0.0
+        {
             let id = persons.id[i];
             if mig_rng.uniform(person_entity(province, id), month_key, 0) < migrate_p {
                 let h = persons.household[i] as usize;

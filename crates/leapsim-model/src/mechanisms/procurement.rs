@@ -12,7 +12,8 @@ use crate::params::FoodParams;
 /// national mean.
 #[inline]
 pub fn quota_share(p: &FoodParams, relative_productivity: f64) -> f64 {
-    (p.procurement_rate * (1.0 + p.procurement_progressivity * (relative_productivity - 1.0))).clamp(0.02, 0.6)
+    (p.procurement_rate * (1.0 + p.procurement_progressivity * (relative_productivity - 1.0)))
+        .clamp(0.02, 0.6)
 }
 
 /// Grain a team hands over under the pre-1958 rules and the resale it is owed.
@@ -24,8 +25,18 @@ pub struct Purchase {
 
 /// `normal`: the season's normal output; `actual`: the harvest after seed, feed and losses are kept back;
 /// `floor`: the season's retention floor for the team's members (kg).
-pub fn pre_1958_purchase(share: f64, normal: f64, actual_output: f64, available: f64, floor: f64) -> Purchase {
-    let shortfall_ratio = if normal > 0.0 { (actual_output / normal).min(1.0) } else { 0.0 };
+pub fn pre_1958_purchase(
+    share: f64,
+    normal: f64,
+    actual_output: f64,
+    available: f64,
+    floor: f64,
+) -> Purchase {
+    let shortfall_ratio = if normal > 0.0 {
+        (actual_output / normal).min(1.0)
+    } else {
+        0.0
+    };
     let quota = share * normal * shortfall_ratio;
     let procured = quota.min((available - floor).max(0.0));
     let resale = (floor - (available - procured)).max(0.0);

@@ -47,12 +47,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         "scale", "persons", "months", "build s", "run s", "pm/s/core", "B/person", "peak RSS MB"
     );
     for &scale in &args.scales {
-        let options = RunOptions {
-            scale,
-            seed: 1,
-            threads,
-            period: Period::default_run(),
-        };
+        let options = RunOptions { scale, seed: 1, threads, period: Period::default_run() };
         let t0 = Instant::now();
         let sim = Simulation::new(scenario.clone(), options)?;
         let build = t0.elapsed().as_secs_f64();
@@ -61,11 +56,8 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         let t1 = Instant::now();
         let results = sim.run(&mut leapsim_model::Quiet)?;
         let run = t1.elapsed().as_secs_f64();
-        let person_months: u64 = results
-            .records
-            .iter()
-            .map(|r| r.provinces.iter().map(|p| p.people.start).sum::<u64>())
-            .sum();
+        let person_months: u64 =
+            results.records.iter().map(|r| r.provinces.iter().map(|p| p.people.start).sum::<u64>()).sum();
         let per_core = person_months as f64 / run / threads as f64;
         let bytes_per_person = bytes as f64 / persons as f64;
         let rss = peak_rss_bytes().map_or(f64::NAN, |b| b as f64 / 1e6);
@@ -88,12 +80,8 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         }));
     }
     if rows.len() >= 2 {
-        let a = rows[0]["person_months_per_second_per_core"]
-            .as_f64()
-            .unwrap_or(f64::NAN);
-        let b = rows[rows.len() - 1]["person_months_per_second_per_core"]
-            .as_f64()
-            .unwrap_or(f64::NAN);
+        let a = rows[0]["person_months_per_second_per_core"].as_f64().unwrap_or(f64::NAN);
+        let b = rows[rows.len() - 1]["person_months_per_second_per_core"].as_f64().unwrap_or(f64::NAN);
         println!(
             "throughput ratio (scale {} / scale {}): {:.2}",
             args.scales[args.scales.len() - 1],

@@ -2,18 +2,16 @@
 //! (the files). Errors print one line and exit non-zero: 2 for bad arguments, 1 for failures of the run.
 
 mod bench;
+mod calibrate;
 mod run;
 mod summary;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "leapsim",
-    version,
-    about = "An agent-based simulator of China's Great Leap Forward (1958–1962)."
-)]
+#[command(name = "leapsim", version, about = "An agent-based simulator of China's Great Leap Forward (1958–1962).")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,8 +21,12 @@ struct Cli {
 enum Command {
     /// Simulate a scenario, print a summary beside the historical record and write the outputs.
     Run(run::RunArgs),
+    /// Fit the global free parameters to the historical record; writes params.json and a report.
+    Calibrate(calibrate::CalibrateArgs),
     /// Measure throughput (person-months per second per core) and memory (bytes per person).
     Bench(bench::BenchArgs),
+    /// Check a run's outputs against the historical targets (DESIGN §6) and draw charts beside the record.
+    Validate(validate::ValidateArgs),
 }
 
 /// A user error: printed as one line, exit code 2.
@@ -67,15 +69,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Bench(args) => bench::bench(args),
+        Command::Calibrate(args) => calibrate::run(args),
+        Command::Validate(args) => validate::validate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = if e.downcast_ref::<UsageError>().is_some() {
-                2
-            } else {
-                1
-            };
+            let code = if e.downcast_ref::<UsageError>().is_some() { 2 } else { 1 };
             eprintln!("error: {}", one_line(&e));
             ExitCode::from(code)
         }

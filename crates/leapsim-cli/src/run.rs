@@ -45,29 +45,20 @@ pub struct RunArgs {
 }
 
 pub fn parse_month(flag: &str, text: &str) -> Result<Month> {
-    let m = Month::parse(text).ok_or_else(|| {
-        UsageError(format!(
-            "--{flag} {text:?} is not a month: expected YYYY-MM, e.g. 1959-07"
-        ))
-    })?;
+    let m = Month::parse(text)
+        .ok_or_else(|| UsageError(format!("--{flag} {text:?} is not a month: expected YYYY-MM, e.g. 1959-07")))?;
     let lo = Month::from_ym(EARLIEST.0, EARLIEST.1).expect("valid");
     let hi = Month::from_ym(LATEST.0, LATEST.1).expect("valid");
     if m < lo || m > hi {
-        return Err(UsageError(format!(
-            "--{flag} {m} is outside the simulated period {lo} .. {hi}"
-        ))
-        .into());
+        return Err(UsageError(format!("--{flag} {m} is outside the simulated period {lo} .. {hi}")).into());
     }
     Ok(m)
 }
 
 pub fn scenario_by_name(name: &str) -> Result<Scenario> {
     Scenario::builtin(name).ok_or_else(|| {
-        UsageError(format!(
-            "unknown scenario {name:?}; built-in scenarios: {}",
-            Scenario::BUILTIN_NAMES.join(", ")
-        ))
-        .into()
+        UsageError(format!("unknown scenario {name:?}; built-in scenarios: {}", Scenario::BUILTIN_NAMES.join(", ")))
+            .into()
     })
 }
 
@@ -76,17 +67,10 @@ pub fn default_threads() -> usize {
 }
 
 /// Runs a scenario in memory (with its `no_leap` counterpart when it is not itself `no_leap`).
-pub fn simulate(
-    scenario: &Scenario,
-    options: &RunOptions,
-) -> Result<(RunResults, Option<RunResults>)> {
-    let results =
-        Simulation::new(scenario.clone(), options.clone())?.run(&mut leapsim_model::Quiet)?;
+pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<(RunResults, Option<RunResults>)> {
+    let results = Simulation::new(scenario.clone(), options.clone())?.run(&mut leapsim_model::Quiet)?;
     let counterfactual = if scenario.name != "no_leap" {
-        Some(
-            Simulation::new(Scenario::no_leap(), options.clone())?
-                .run(&mut leapsim_model::Quiet)?,
-        )
+        Some(Simulation::new(Scenario::no_leap(), options.clone())?.run(&mut leapsim_model::Quiet)?)
     } else {
         None
     };
@@ -109,23 +93,12 @@ pub fn run(args: RunArgs) -> Result<()> {
         scale: args.scale,
         seed: args.seed,
         threads,
-        period: Period {
-            first: Month::from_ym(1955, 1).expect("valid"),
-            last: to,
-        },
+        period: Period { first: Month::from_ym(1955, 1).expect("valid"), last: to },
     };
     let (mut results, counterfactual) = simulate(&scenario, &options)?;
     results.records.retain(|r| r.month >= from);
     let simulated = started.elapsed().as_secs_f64();
-    write_outputs(
-        &out,
-        &results,
-        counterfactual.as_ref(),
-        from,
-        to,
-        threads,
-        simulated,
-    )?;
+    write_outputs(&out, &results, counterfactual.as_ref(), from, to, threads, simulated)?;
     let written = out.commit()?;
     if !args.quiet {
         print!("{}", summary::table(&results));
@@ -153,22 +126,10 @@ fn write_outputs(
     threads: usize,
     wall: f64,
 ) -> Result<()> {
-    leapsim_io::write_parquet(
-        &out.staged("national_monthly.parquet"),
-        &r.national_monthly_table(),
-    )?;
-    leapsim_io::write_parquet(
-        &out.staged("provincial_monthly.parquet"),
-        &r.provincial_monthly_table(),
-    )?;
-    leapsim_io::write_csv(
-        &out.staged("national_yearly.csv"),
-        &r.national_yearly_table(),
-    )?;
-    leapsim_io::write_csv(
-        &out.staged("provincial_yearly.csv"),
-        &r.provincial_yearly_table(),
-    )?;
+    leapsim_io::write_parquet(&out.staged("national_monthly.parquet"), &r.national_monthly_table())?;
+    leapsim_io::write_parquet(&out.staged("provincial_monthly.parquet"), &r.provincial_monthly_table())?;
+    leapsim_io::write_csv(&out.staged("national_yearly.csv"), &r.national_yearly_table())?;
+    leapsim_io::write_csv(&out.staged("provincial_yearly.csv"), &r.provincial_yearly_table())?;
     leapsim_io::write_csv(&out.staged("age_structure.csv"), &r.age_structure_table())?;
     leapsim_io::write_json(&out.staged("summary.json"), &r.summary(cf))?;
     let phases: serde_json::Map<String, serde_json::Value> = leapsim_model::PHASES
@@ -188,7 +149,6 @@ fn write_outputs(
         "files": ["national_monthly.parquet", "provincial_monthly.parquet", "national_yearly.csv", "provincial_yearly.csv", "age_structure.csv", "summary.json"],
         "note": "Timing fields and `threads` vary between runs; every other file is byte-identical for the same seed, scale and scenario.",
     });
-    leapsim_io::write_json(&out.staged("manifest.json"), &manifest)
-        .context("writing the manifest")?;
+    leapsim_io::write_json(&out.staged("manifest.json"), &manifest).context("writing the manifest")?;
     Ok(())
 }

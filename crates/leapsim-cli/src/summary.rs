@@ -12,26 +12,12 @@ pub fn table(r: &RunResults) -> String {
     let _ = writeln!(
         s,
         "{:<5} {:>15} {:>13} {:>13} {:>13} {:>15} {:>13} {:>7}",
-        "year",
-        "pop end (M)",
-        "CBR reg ‰",
-        "CDR reg ‰",
-        "CDR true ‰",
-        "grain (Mt)",
-        "procured Mt",
-        "kcal"
+        "year", "pop end (M)", "CBR reg ‰", "CDR reg ‰", "CDR true ‰", "grain (Mt)", "procured Mt", "kcal"
     );
     let _ = writeln!(
         s,
         "{:<5} {:>15} {:>13} {:>13} {:>13} {:>15} {:>13} {:>7}",
-        "",
-        "sim / rec",
-        "sim / rec",
-        "sim / rec",
-        "sim / Banister",
-        "sim / 1984 yb",
-        "sim / rec",
-        "rural"
+        "", "sim / rec", "sim / rec", "sim / rec", "sim / Banister", "sim / 1984 yb", "sim / rec", "rural"
     );
     for y in r.yearly(None) {
         let h = leapsim_data::national_year(y.year);

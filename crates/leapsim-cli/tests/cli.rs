@@ -55,10 +55,7 @@ const PROVINCES: [&str; 29] = [
 ];
 
 fn leapsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_leapsim"))
-        .args(args)
-        .output()
-        .expect("cannot start the leapsim binary")
+    Command::new(env!("CARGO_BIN_EXE_leapsim")).args(args).output().expect("cannot start the leapsim binary")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -72,13 +69,7 @@ fn run_ok(args: &[&str], out: &Path) -> String {
     all.extend_from_slice(args);
     all.extend_from_slice(&["--out", out]);
     let o = leapsim(&all);
-    assert!(
-        o.status.success(),
-        "leapsim {} failed with {}:\n{}",
-        all.join(" "),
-        o.status,
-        text(&o.stderr)
-    );
+    assert!(o.status.success(), "leapsim {} failed with {}:\n{}", all.join(" "), o.status, text(&o.stderr));
     assert!(!text(&o.stderr).contains("panicked"), "{}", text(&o.stderr));
     text(&o.stdout)
 }
@@ -92,24 +83,17 @@ fn read_string(path: &Path) -> String {
 }
 
 fn read_json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&read_string(path))
-        .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+    serde_json::from_str(&read_string(path)).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
 /// A CSV file written by leapsim (no quoting needed: no field contains a comma) as header and rows.
 fn read_simple_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let content = read_string(path);
     let mut lines = content.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap_or_else(|| panic!("{} is empty", path.display()))
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let rows: Vec<Vec<String>> = lines
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
+    let header: Vec<String> =
+        lines.next().unwrap_or_else(|| panic!("{} is empty", path.display())).split(',').map(str::to_string).collect();
+    let rows: Vec<Vec<String>> =
+        lines.filter(|l| !l.is_empty()).map(|l| l.split(',').map(str::to_string).collect()).collect();
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(
             r.len(),
@@ -125,29 +109,15 @@ fn read_simple_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn column_index(header: &[String], name: &str, file: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("{file}: no column {name:?} in header {header:?}"))
+    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{file}: no column {name:?} in header {header:?}"))
 }
 
 /// Asserts that every name in `expected` is a column of `header`, exactly once.
 fn assert_has_columns(header: &[String], expected: &[&str], file: &str) {
-    let missing: Vec<&str> = expected
-        .iter()
-        .copied()
-        .filter(|c| !header.iter().any(|h| h == c))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "{file}: missing columns {missing:?}; header is {header:?}"
-    );
+    let missing: Vec<&str> = expected.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
+    assert!(missing.is_empty(), "{file}: missing columns {missing:?}; header is {header:?}");
     let unique: BTreeSet<&String> = header.iter().collect();
-    assert_eq!(
-        unique.len(),
-        header.len(),
-        "{file}: duplicate column names in {header:?}"
-    );
+    assert_eq!(unique.len(), header.len(), "{file}: duplicate column names in {header:?}");
 }
 
 fn i64_column<'a>(table: &'a leapsim_core::Table, name: &str, file: &str) -> &'a [i64] {
@@ -164,50 +134,26 @@ fn i64_column<'a>(table: &'a leapsim_core::Table, name: &str, file: &str) -> &'a
 #[test]
 fn same_seed_gives_identical_files_for_any_thread_count_and_another_seed_differs() {
     let tmp = tempfile::tempdir().unwrap();
-    let (one, two, other) = (
-        tmp.path().join("t1"),
-        tmp.path().join("t2"),
-        tmp.path().join("seed2"),
-    );
+    let (one, two, other) = (tmp.path().join("t1"), tmp.path().join("t2"), tmp.path().join("seed2"));
     let common = ["--scale", "5000", "--to", "1956-12", "--quiet"];
-    run_ok(
-        &[&common[..], &["--seed", "7", "--threads", "1"]].concat(),
-        &one,
-    );
-    run_ok(
-        &[&common[..], &["--seed", "7", "--threads", "2"]].concat(),
-        &two,
-    );
-    run_ok(
-        &[&common[..], &["--seed", "8", "--threads", "2"]].concat(),
-        &other,
-    );
+    run_ok(&[&common[..], &["--seed", "7", "--threads", "1"]].concat(), &one);
+    run_ok(&[&common[..], &["--seed", "7", "--threads", "2"]].concat(), &two);
+    run_ok(&[&common[..], &["--seed", "8", "--threads", "2"]].concat(), &other);
 
     for name in OUTPUT_FILES.iter().filter(|n| **n != "manifest.json") {
         let (a, b) = (read(&one.join(name)), read(&two.join(name)));
-        assert!(
-            a == b,
-            "{name} differs between --threads 1 and --threads 2 ({} vs {} bytes)",
-            a.len(),
-            b.len()
-        );
+        assert!(a == b, "{name} differs between --threads 1 and --threads 2 ({} vs {} bytes)", a.len(), b.len());
     }
 
     // The manifest may differ only in timing and thread count.
     let strip = |path: &Path| {
         let mut m = read_json(path);
         let obj = m.as_object_mut().expect("manifest.json is a JSON object");
-        assert!(
-            obj.remove("wall_seconds").is_some(),
-            "manifest has no wall_seconds"
-        );
+        assert!(obj.remove("wall_seconds").is_some(), "manifest has no wall_seconds");
         assert!(obj.remove("threads").is_some(), "manifest has no threads");
         m
     };
-    let (m1, m2) = (
-        read_json(&one.join("manifest.json")),
-        read_json(&two.join("manifest.json")),
-    );
+    let (m1, m2) = (read_json(&one.join("manifest.json")), read_json(&two.join("manifest.json")));
     assert_eq!(m1["threads"], 1);
     assert_eq!(m2["threads"], 2);
     assert_eq!(
@@ -242,34 +188,16 @@ fn assert_usage_error(args: &[&str], out: &Path, expected: &[&str]) -> String {
     let o = leapsim(&all);
     let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
     let cmd = all.join(" ");
-    assert!(
-        !stderr.contains("panicked"),
-        "leapsim {cmd} panicked:\n{stderr}"
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "leapsim {cmd}: expected exit code 2, got {}; stderr:\n{stderr}",
-        o.status
-    );
+    assert!(!stderr.contains("panicked"), "leapsim {cmd} panicked:\n{stderr}");
+    assert_eq!(o.status.code(), Some(2), "leapsim {cmd}: expected exit code 2, got {}; stderr:\n{stderr}", o.status);
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "leapsim {cmd}: expected one line on stderr, got:\n{stderr}"
-    );
+    assert_eq!(lines.len(), 1, "leapsim {cmd}: expected one line on stderr, got:\n{stderr}");
     let line = lines[0];
     assert!(line.starts_with("error: "), "leapsim {cmd}: {line}");
     for e in expected {
-        assert!(
-            line.contains(e),
-            "leapsim {cmd}: error does not mention {e:?}: {line}"
-        );
+        assert!(line.contains(e), "leapsim {cmd}: error does not mention {e:?}: {line}");
     }
-    assert!(
-        stdout.is_empty(),
-        "leapsim {cmd}: printed to stdout:\n{stdout}"
-    );
+    assert!(stdout.is_empty(), "leapsim {cmd}: printed to stdout:\n{stdout}");
     assert_no_output(out);
     line.to_string()
 }
@@ -293,33 +221,21 @@ fn assert_no_output(dir: &Path) {
 fn unknown_scenario_is_rejected_listing_the_builtins() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    assert_usage_error(
-        &["--scenario", "great_leap_backward"],
-        &out,
-        &["great_leap_backward", "no_leap"],
-    );
+    assert_usage_error(&["--scenario", "great_leap_backward"], &out, &["great_leap_backward", "no_leap"]);
 }
 
 #[test]
 fn zero_scale_is_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    assert_usage_error(
-        &["--scale", "0", "--to", "1955-06"],
-        &out,
-        &["--scale", "'0'"],
-    );
+    assert_usage_error(&["--scale", "0", "--to", "1955-06"], &out, &["--scale", "'0'"]);
 }
 
 #[test]
 fn from_after_to_is_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    assert_usage_error(
-        &["--from", "1957-01", "--to", "1956-12"],
-        &out,
-        &["--from", "1957-01", "--to", "1956-12"],
-    );
+    assert_usage_error(&["--from", "1957-01", "--to", "1956-12"], &out, &["--from", "1957-01", "--to", "1956-12"]);
 }
 
 #[test]
@@ -334,11 +250,7 @@ fn malformed_month_is_rejected() {
 fn month_outside_the_period_is_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    assert_usage_error(
-        &["--from", "1954-12", "--to", "1955-06"],
-        &out,
-        &["--from", "1954-12", "1955-01"],
-    );
+    assert_usage_error(&["--from", "1954-12", "--to", "1955-06"], &out, &["--from", "1954-12", "1955-01"]);
     assert_usage_error(&["--to", "2001-01"], &out, &["--to", "2001-01"]);
 }
 
@@ -368,11 +280,7 @@ fn unwritable_out_is_rejected_even_for_root() {
         return;
     }
     let out = sys.join("leapsim-out");
-    let line = assert_usage_error(
-        &["--to", "1955-06", "--out", "/sys/leapsim-out"],
-        &out,
-        &["/sys/leapsim-out"],
-    );
+    let line = assert_usage_error(&["--to", "1955-06", "--out", "/sys/leapsim-out"], &out, &["/sys/leapsim-out"]);
     // One reason, said once ("... : operation not permitted"), not followed by std's "(os error N)".
     assert!(!line.contains("os error"), "{line}");
     assert!(!out.exists());
@@ -397,11 +305,7 @@ fn diff(expected: &str, actual: &str) -> String {
     let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
         }
     }
     let (mut i, mut j, mut out) = (0, 0, String::new());
@@ -425,26 +329,13 @@ fn diff(expected: &str, actual: &str) -> String {
 fn run_summary_matches_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let stdout = run_ok(
-        &[
-            "--scale",
-            "5000",
-            "--seed",
-            "1",
-            "--to",
-            "1957-12",
-            "--threads",
-            "1",
-        ],
-        &out,
-    );
+    let stdout = run_ok(&["--scale", "5000", "--seed", "1", "--to", "1957-12", "--threads", "1"], &out);
 
     // The last line reports wall time and the output path; check its shape, snapshot the rest.
     let mut lines: Vec<&str> = stdout.lines().collect();
     let last = lines.pop().expect("leapsim run printed nothing");
     assert!(
-        last.starts_with("no_leap at 1:5000 seed 1 — 36 months in ")
-            && last.contains(" on 1 thread(s); 7 files in "),
+        last.starts_with("no_leap at 1:5000 seed 1 — 36 months in ") && last.contains(" on 1 thread(s); 7 files in "),
         "unexpected final line: {last}"
     );
     while lines.last().is_some_and(|l| l.trim().is_empty()) {
@@ -519,26 +410,16 @@ fn outputs_follow_the_design_contract() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     // Through 1962, so that the summary's 1958–62 figures are all present.
-    run_ok(
-        &[
-            "--scale", "5000", "--seed", "3", "--to", "1962-12", "--quiet",
-        ],
-        &out,
-    );
+    run_ok(&["--scale", "5000", "--seed", "3", "--to", "1962-12", "--quiet"], &out);
     let years: Vec<i64> = (1955..=1962).collect();
     let months = years.len() * 12;
 
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     let mut expected: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
     expected.sort();
-    assert_eq!(
-        names, expected,
-        "files in the output directory (no staging folder left behind)"
-    );
+    assert_eq!(names, expected, "files in the output directory (no staging folder left behind)");
 
     // national_yearly.csv: the §5 columns, one row per year.
     let (header, rows) = read_simple_csv(&out.join("national_yearly.csv"));
@@ -549,14 +430,9 @@ fn outputs_follow_the_design_contract() {
     for name in NATIONAL_YEARLY_COLUMNS {
         let c = column_index(&header, name, "national_yearly.csv");
         for r in &rows {
-            let v: f64 = r[c].parse().unwrap_or_else(|_| {
-                panic!("national_yearly.csv {name} = {:?} is not a number", r[c])
-            });
-            assert!(
-                v.is_finite(),
-                "national_yearly.csv {name} = {v} in {}",
-                r[y]
-            );
+            let v: f64 =
+                r[c].parse().unwrap_or_else(|_| panic!("national_yearly.csv {name} = {:?} is not a number", r[c]));
+            assert!(v.is_finite(), "national_yearly.csv {name} = {v} in {}", r[y]);
         }
     }
 
@@ -567,48 +443,23 @@ fn outputs_follow_the_design_contract() {
         column_index(&header, "province", "provincial_yearly.csv"),
         column_index(&header, "year", "provincial_yearly.csv"),
     );
-    assert_eq!(
-        rows.len(),
-        PROVINCES.len() * years.len(),
-        "provincial_yearly.csv rows"
-    );
+    assert_eq!(rows.len(), PROVINCES.len() * years.len(), "provincial_yearly.csv rows");
     let provinces: BTreeSet<&str> = rows.iter().map(|r| r[p].as_str()).collect();
-    assert_eq!(
-        provinces,
-        PROVINCES.iter().copied().collect::<BTreeSet<_>>(),
-        "provincial_yearly.csv provinces"
-    );
+    assert_eq!(provinces, PROVINCES.iter().copied().collect::<BTreeSet<_>>(), "provincial_yearly.csv provinces");
     for name in PROVINCES {
-        let got: Vec<i64> = rows
-            .iter()
-            .filter(|r| r[p] == name)
-            .map(|r| r[y].parse().unwrap())
-            .collect();
+        let got: Vec<i64> = rows.iter().filter(|r| r[p] == name).map(|r| r[y].parse().unwrap()).collect();
         assert_eq!(got, years, "provincial_yearly.csv years of {name}");
     }
 
     // age_structure.csv: year, age, male, female; ages 0..=100 for every year.
     let (header, rows) = read_simple_csv(&out.join("age_structure.csv"));
-    assert_eq!(
-        header,
-        ["year", "age", "male", "female"],
-        "age_structure.csv header"
-    );
-    let expected: Vec<(i64, i64)> = years
-        .iter()
-        .flat_map(|&y| (0..=100).map(move |a| (y, a)))
-        .collect();
-    let got: Vec<(i64, i64)> = rows
-        .iter()
-        .map(|r| (r[0].parse().unwrap(), r[1].parse().unwrap()))
-        .collect();
+    assert_eq!(header, ["year", "age", "male", "female"], "age_structure.csv header");
+    let expected: Vec<(i64, i64)> = years.iter().flat_map(|&y| (0..=100).map(move |a| (y, a))).collect();
+    let got: Vec<(i64, i64)> = rows.iter().map(|r| (r[0].parse().unwrap(), r[1].parse().unwrap())).collect();
     assert_eq!(got, expected, "age_structure.csv (year, age) pairs");
     for r in &rows {
         for v in &r[2..] {
-            assert!(
-                v.parse::<i64>().is_ok_and(|n| n >= 0),
-                "age_structure.csv count {v:?} in {r:?}"
-            );
+            assert!(v.parse::<i64>().is_ok_and(|n| n >= 0), "age_structure.csv count {v:?} in {r:?}");
         }
     }
 
@@ -626,36 +477,17 @@ fn outputs_follow_the_design_contract() {
         "/peak_cdr/cdr_registered",
         "/grain_output_reported_vs_true_1958",
     ] {
-        let v = s
-            .pointer(path)
-            .unwrap_or_else(|| panic!("summary.json has no {path}: {s:#}"));
+        let v = s.pointer(path).unwrap_or_else(|| panic!("summary.json has no {path}: {s:#}"));
         assert!(!v.is_null(), "summary.json {path} is null: {s:#}");
     }
-    for path in [
-        "/excess_deaths/vs_no_leap/total",
-        "/lost_births/vs_no_leap/total",
-    ] {
-        assert_eq!(
-            s.pointer(path).unwrap().as_f64(),
-            Some(0.0),
-            "summary.json {path} in a no_leap run: {s:#}"
-        );
+    for path in ["/excess_deaths/vs_no_leap/total", "/lost_births/vs_no_leap/total"] {
+        assert_eq!(s.pointer(path).unwrap().as_f64(), Some(0.0), "summary.json {path} in a no_leap run: {s:#}");
     }
-    let by_year = s
-        .pointer("/excess_deaths/vs_no_leap/by_year")
-        .unwrap()
-        .as_object()
-        .expect("by_year is an object");
+    let by_year = s.pointer("/excess_deaths/vs_no_leap/by_year").unwrap().as_object().expect("by_year is an object");
     for (year, v) in by_year {
-        assert_eq!(
-            v.as_f64(),
-            Some(0.0),
-            "summary.json excess_deaths.vs_no_leap.by_year[{year}]"
-        );
+        assert_eq!(v.as_f64(), Some(0.0), "summary.json excess_deaths.vs_no_leap.by_year[{year}]");
     }
-    let peak = s["peak_cdr"]["year"]
-        .as_i64()
-        .expect("peak_cdr.year is an integer");
+    let peak = s["peak_cdr"]["year"].as_i64().expect("peak_cdr.year is an integer");
     assert!((1955..=1962).contains(&peak), "peak_cdr.year {peak}");
 
     // manifest.json
@@ -669,30 +501,14 @@ fn outputs_follow_the_design_contract() {
     // Parquet: readable, one row per month (national) and per month and province (provincial).
     let national = leapsim_io::read_parquet(&out.join("national_monthly.parquet")).unwrap();
     assert_eq!(national.num_rows(), months, "national_monthly.parquet rows");
-    assert_eq!(
-        i64_column(&national, "year", "national_monthly.parquet")[0],
-        1955
-    );
-    assert_eq!(
-        *i64_column(&national, "year", "national_monthly.parquet")
-            .last()
-            .unwrap(),
-        1962
-    );
+    assert_eq!(i64_column(&national, "year", "national_monthly.parquet")[0], 1955);
+    assert_eq!(*i64_column(&national, "year", "national_monthly.parquet").last().unwrap(), 1962);
     let provincial = leapsim_io::read_parquet(&out.join("provincial_monthly.parquet")).unwrap();
-    assert_eq!(
-        provincial.num_rows(),
-        months * PROVINCES.len(),
-        "provincial_monthly.parquet rows"
-    );
+    assert_eq!(provincial.num_rows(), months * PROVINCES.len(), "provincial_monthly.parquet rows");
     match provincial.column("province") {
         Some(Column::Str(v)) => {
             let set: BTreeSet<&str> = v.iter().map(String::as_str).collect();
-            assert_eq!(
-                set,
-                PROVINCES.iter().copied().collect::<BTreeSet<_>>(),
-                "provincial_monthly.parquet provinces"
-            );
+            assert_eq!(set, PROVINCES.iter().copied().collect::<BTreeSet<_>>(), "provincial_monthly.parquet provinces");
         }
         _ => panic!("provincial_monthly.parquet has no string column \"province\""),
     }
@@ -705,40 +521,18 @@ fn outputs_follow_the_design_contract() {
 fn from_trims_the_written_months() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    run_ok(
-        &[
-            "--scale", "5000", "--from", "1956-01", "--to", "1956-12", "--quiet",
-        ],
-        &out,
-    );
+    run_ok(&["--scale", "5000", "--from", "1956-01", "--to", "1956-12", "--quiet"], &out);
 
     let national = leapsim_io::read_parquet(&out.join("national_monthly.parquet")).unwrap();
-    assert_eq!(
-        national.num_rows(),
-        12,
-        "national_monthly.parquet rows for --from 1956-01 --to 1956-12"
-    );
-    assert!(i64_column(&national, "year", "national_monthly.parquet")
-        .iter()
-        .all(|&y| y == 1956));
-    assert_eq!(
-        i64_column(&national, "month", "national_monthly.parquet"),
-        (1..=12).collect::<Vec<i64>>()
-    );
+    assert_eq!(national.num_rows(), 12, "national_monthly.parquet rows for --from 1956-01 --to 1956-12");
+    assert!(i64_column(&national, "year", "national_monthly.parquet").iter().all(|&y| y == 1956));
+    assert_eq!(i64_column(&national, "month", "national_monthly.parquet"), (1..=12).collect::<Vec<i64>>());
     let provincial = leapsim_io::read_parquet(&out.join("provincial_monthly.parquet")).unwrap();
-    assert_eq!(
-        provincial.num_rows(),
-        12 * PROVINCES.len(),
-        "provincial_monthly.parquet rows"
-    );
+    assert_eq!(provincial.num_rows(), 12 * PROVINCES.len(), "provincial_monthly.parquet rows");
 
     let (header, rows) = read_simple_csv(&out.join("national_yearly.csv"));
     let y = column_index(&header, "year", "national_yearly.csv");
-    assert_eq!(
-        rows.iter().map(|r| r[y].as_str()).collect::<Vec<_>>(),
-        ["1956"],
-        "national_yearly.csv years"
-    );
+    assert_eq!(rows.iter().map(|r| r[y].as_str()).collect::<Vec<_>>(), ["1956"], "national_yearly.csv years");
 
     let m = read_json(&out.join("manifest.json"));
     assert_eq!(m["period"]["from"], "1956-01");
@@ -751,22 +545,14 @@ fn trimming_does_not_change_the_months_written() {
     let tmp = tempfile::tempdir().unwrap();
     let (all, trimmed) = (tmp.path().join("all"), tmp.path().join("trimmed"));
     run_ok(&["--scale", "5000", "--to", "1956-12", "--quiet"], &all);
-    run_ok(
-        &[
-            "--scale", "5000", "--from", "1956-01", "--to", "1956-12", "--quiet",
-        ],
-        &trimmed,
-    );
+    run_ok(&["--scale", "5000", "--from", "1956-01", "--to", "1956-12", "--quiet"], &trimmed);
     let a = leapsim_io::read_parquet(&all.join("national_monthly.parquet")).unwrap();
     let t = leapsim_io::read_parquet(&trimmed.join("national_monthly.parquet")).unwrap();
     for (name, column) in &t.columns {
         let full = a.column(name).unwrap_or_else(|| panic!("no column {name}"));
         let tail = match (full, column) {
             (Column::I64(f), Column::I64(c)) => f[12..] == c[..],
-            (Column::F64(f), Column::F64(c)) => f[12..]
-                .iter()
-                .zip(c)
-                .all(|(x, y)| x.to_bits() == y.to_bits()),
+            (Column::F64(f), Column::F64(c)) => f[12..].iter().zip(c).all(|(x, y)| x.to_bits() == y.to_bits()),
             (Column::Str(f), Column::Str(c)) => f[12..] == c[..],
             _ => false,
         };

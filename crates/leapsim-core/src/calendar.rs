@@ -63,10 +63,7 @@ pub struct Period {
 impl Period {
     /// January 1955 to December 1966, the default of DESIGN §3.
     pub fn default_run() -> Period {
-        Period {
-            first: Month::from_ym(1955, 1).unwrap(),
-            last: Month::from_ym(1966, 12).unwrap(),
-        }
+        Period { first: Month::from_ym(1955, 1).unwrap(), last: Month::from_ym(1966, 12).unwrap() }
     }
 
     pub fn len(&self) -> usize {
@@ -97,17 +94,12 @@ mod tests {
         assert_eq!(m.to_string(), "1959-07");
         assert_eq!(Month::parse("1959-07"), Some(m));
         assert_eq!(m.next().to_string(), "1959-08");
-        assert_eq!(
-            Month::from_ym(1959, 12).unwrap().next().to_string(),
-            "1960-01"
-        );
+        assert_eq!(Month::from_ym(1959, 12).unwrap().next().to_string(), "1960-01");
     }
 
     #[test]
     fn rejects_bad_text() {
-        for s in [
-            "1959-13", "1959-00", "59-07", "1959/07", "", "1849-12", "abcd-ef",
-        ] {
+        for s in ["1959-13", "1959-00", "59-07", "1959/07", "", "1849-12", "abcd-ef"] {
             assert_eq!(Month::parse(s), None, "{s}");
         }
     }
@@ -115,5 +107,21 @@ mod tests {
     #[test]
     fn default_period_has_144_months() {
         assert_eq!(Period::default_run().len(), 144);
+    }
+}
+
+/// Months serialise as `"YYYY-MM"` (scenario files, JSON).
+impl serde::Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+        let text = String::deserialize(d)?;
+        Month::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{text:?} is not a month: expected \"YYYY-MM\", e.g. \"1959-07\""))
+        })
     }
 }

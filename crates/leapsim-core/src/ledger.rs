@@ -38,8 +38,7 @@ pub struct PeopleLedger {
 
 impl PeopleLedger {
     pub fn check(&self, month: Month, scope: &str) -> Result<(), LedgerError> {
-        let expected = self.start as i64 + self.births as i64 - self.deaths as i64
-            + self.migration_in as i64
+        let expected = self.start as i64 + self.births as i64 - self.deaths as i64 + self.migration_in as i64
             - self.migration_out as i64;
         if expected == self.end as i64 {
             Ok(())
@@ -93,12 +92,7 @@ impl GrainLedger {
         if imbalance.abs() <= Self::TOLERANCE * scale {
             Ok(())
         } else {
-            Err(LedgerError {
-                ledger: "grain",
-                month,
-                scope: scope.to_string(),
-                imbalance,
-            })
+            Err(LedgerError { ledger: "grain", month, scope: scope.to_string(), imbalance })
         }
     }
 
@@ -120,14 +114,7 @@ mod tests {
     #[test]
     fn people_ledger_catches_a_lost_person() {
         let m = Month::from_ym(1960, 1).unwrap();
-        let ok = PeopleLedger {
-            start: 100,
-            births: 3,
-            deaths: 5,
-            migration_in: 1,
-            migration_out: 2,
-            end: 97,
-        };
+        let ok = PeopleLedger { start: 100, births: 3, deaths: 5, migration_in: 1, migration_out: 2, end: 97 };
         assert!(ok.check(m, "x").is_ok());
         let bad = PeopleLedger { end: 96, ..ok };
         let err = bad.check(m, "Anhui").unwrap_err();
@@ -147,11 +134,6 @@ mod tests {
             ..Default::default()
         };
         assert!(ok.check(m, "x").is_ok());
-        assert!(GrainLedger {
-            stock_end: 10.0,
-            ..ok
-        }
-        .check(m, "x")
-        .is_err());
+        assert!(GrainLedger { stock_end: 10.0, ..ok }.check(m, "x").is_err());
     }
 }

@@ -73,18 +73,13 @@ impl Rng {
     pub fn new(seed: u64, stream: Stream) -> Rng {
         // Mix the stream into the high key word so distinct streams are distinct block ciphers.
         let hi = ((seed >> 32) as u32) ^ (stream as u32).wrapping_mul(0x85EB_CA6B);
-        Rng {
-            key: [seed as u32, hi],
-        }
+        Rng { key: [seed as u32, hi] }
     }
 
     /// Four independent 32-bit words for (entity, month, draw).
     #[inline(always)]
     pub fn words(&self, entity: u64, month: u32, draw: u32) -> [u32; 4] {
-        Philox4x32::block(
-            [entity as u32, (entity >> 32) as u32, month, draw],
-            self.key,
-        )
+        Philox4x32::block([entity as u32, (entity >> 32) as u32, month, draw], self.key)
     }
 
     /// A uniform in [0, 1) with 32 bits of resolution.
@@ -147,19 +142,10 @@ mod tests {
     // Known-answer vectors from Random123 (kat_vectors, philox4x32_10).
     #[test]
     fn philox_known_answers() {
+        assert_eq!(Philox4x32::block([0, 0, 0, 0], [0, 0]), [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+        assert_eq!(Philox4x32::block([u32::MAX; 4], [u32::MAX; 2]), [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]);
         assert_eq!(
-            Philox4x32::block([0, 0, 0, 0], [0, 0]),
-            [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]
-        );
-        assert_eq!(
-            Philox4x32::block([u32::MAX; 4], [u32::MAX; 2]),
-            [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]
-        );
-        assert_eq!(
-            Philox4x32::block(
-                [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344],
-                [0xa4093822, 0x299f31d0]
-            ),
+            Philox4x32::block([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0]),
             [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]
         );
     }
@@ -187,14 +173,9 @@ mod tests {
         let r = Rng::new(3, Stream::Registration);
         for &(n, p) in &[(20u64, 0.3f64), (10_000, 0.8)] {
             let draws = 20_000u64;
-            let total: u64 = (0..draws)
-                .map(|i| binomial(n, p, r.uniforms4(i, 0, 0)))
-                .sum();
+            let total: u64 = (0..draws).map(|i| binomial(n, p, r.uniforms4(i, 0, 0))).sum();
             let mean = total as f64 / draws as f64;
-            assert!(
-                (mean - n as f64 * p).abs() < 0.02 * n as f64 * p + 0.1,
-                "n={n} p={p} mean={mean}"
-            );
+            assert!((mean - n as f64 * p).abs() < 0.02 * n as f64 * p + 0.1, "n={n} p={p} mean={mean}");
         }
     }
 }

@@ -83,9 +83,7 @@ mod tests {
 
     #[test]
     fn builds_and_reads_columns() {
-        let t = Table::new()
-            .with_i64("year", vec![1955, 1956])
-            .with_f64("cdr", vec![12.3, 11.4]);
+        let t = Table::new().with_i64("year", vec![1955, 1956]).with_f64("cdr", vec![12.3, 11.4]);
         assert_eq!(t.num_rows(), 2);
         assert_eq!(t.f64s("year").unwrap(), vec![1955.0, 1956.0]);
         assert!(t.column("missing").is_none());
@@ -94,8 +92,6 @@ mod tests {
     #[test]
     #[should_panic(expected = "column length mismatch")]
     fn rejects_ragged_columns() {
-        let _ = Table::new()
-            .with_i64("a", vec![1])
-            .with_f64("b", vec![1.0, 2.0]);
+        let _ = Table::new().with_i64("a", vec![1]).with_f64("b", vec![1.0, 2.0]);
     }
 }

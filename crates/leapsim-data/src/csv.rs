@@ -54,10 +54,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
         match c {
             '"' => {
                 if !field.is_empty() || field_was_quoted {
-                    return Err(CsvError {
-                        line,
-                        message: "quote inside an unquoted field".into(),
-                    });
+                    return Err(CsvError { line, message: "quote inside an unquoted field".into() });
                 }
                 in_quotes = true;
                 field_was_quoted = true;
@@ -68,10 +65,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
             }
             '\r' => {
                 if chars.peek() != Some(&'\n') {
-                    return Err(CsvError {
-                        line,
-                        message: "bare carriage return".into(),
-                    });
+                    return Err(CsvError { line, message: "bare carriage return".into() });
                 }
             }
             '\n' => {
@@ -81,31 +75,20 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
             }
             _ => {
                 if field_was_quoted {
-                    return Err(CsvError {
-                        line,
-                        message: "text after a closing quote".into(),
-                    });
+                    return Err(CsvError { line, message: "text after a closing quote".into() });
                 }
                 field.push(c);
             }
         }
     }
     if in_quotes {
-        return Err(CsvError {
-            line,
-            message: "unterminated quoted field".into(),
-        });
+        return Err(CsvError { line, message: "unterminated quoted field".into() });
     }
     end_record(&mut records, &mut record, &mut field, field_was_quoted);
     Ok(records)
 }
 
-fn end_record(
-    records: &mut Vec<Vec<String>>,
-    record: &mut Vec<String>,
-    field: &mut String,
-    quoted: bool,
-) {
+fn end_record(records: &mut Vec<Vec<String>>, record: &mut Vec<String>, field: &mut String, quoted: bool) {
     if record.is_empty() && field.is_empty() && !quoted {
         return; // blank line
     }
@@ -127,29 +110,18 @@ impl Table {
     pub fn parse(text: &str) -> Result<Table, CsvError> {
         let mut records = parse(text)?;
         if records.is_empty() {
-            return Err(CsvError {
-                line: 1,
-                message: "no header".into(),
-            });
+            return Err(CsvError { line: 1, message: "no header".into() });
         }
         let header = records.remove(0);
         for (i, r) in records.iter().enumerate() {
             if r.len() != header.len() {
                 return Err(CsvError {
                     line: i + 2,
-                    message: format!(
-                        "record {} has {} fields, header has {}",
-                        i + 2,
-                        r.len(),
-                        header.len()
-                    ),
+                    message: format!("record {} has {} fields, header has {}", i + 2, r.len(), header.len()),
                 });
             }
         }
-        Ok(Table {
-            header,
-            rows: records,
-        })
+        Ok(Table { header, rows: records })
     }
 
     /// Index of column `name`, if present.
@@ -159,10 +131,7 @@ impl Table {
 
     /// Iterates over rows as [`Row`]s.
     pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(move |r| Row {
-            table: self,
-            fields: r,
-        })
+        self.rows.iter().map(move |r| Row { table: self, fields: r })
     }
 }
 
@@ -176,10 +145,7 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// The field in column `name`, trimmed. Panics if the column does not exist (embedded files are fixed).
     pub fn get(&self, name: &str) -> &'a str {
-        let i = self
-            .table
-            .col(name)
-            .unwrap_or_else(|| panic!("missing CSV column `{name}`"));
+        let i = self.table.col(name).unwrap_or_else(|| panic!("missing CSV column `{name}`"));
         self.fields[i].trim()
     }
 

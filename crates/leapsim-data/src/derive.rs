@@ -20,28 +20,19 @@ pub(crate) fn build() -> Data {
     let provinces = build_provinces(&national);
     let disaster_shares = build_disaster_shares();
     let (affected, affected_max) = build_drought(&provinces, &disaster_shares);
-    Data {
-        national,
-        provinces,
-        affected,
-        affected_max,
-        disaster_shares,
-    }
+    Data { national, provinces, affected, affected_max, disaster_shares }
 }
 
 fn build_national() -> Vec<NationalYear> {
     let t = table(raw::NATIONAL, "national.csv");
     let req = |r: &crate::csv::Row, c: &str| {
-        r.num(c)
-            .unwrap_or_else(|| panic!("national.csv {}: missing {c}", r.get("year")))
+        r.num(c).unwrap_or_else(|| panic!("national.csv {}: missing {c}", r.get("year")))
     };
     let mut out: Vec<NationalYear> = t
         .iter()
         .map(|r| {
             let revised = req(&r, "grain_output_10kt") * WAN_T_IN_MT;
-            let old = r
-                .num("grain_output_oldseries_10kt")
-                .map(|v| v * WAN_T_IN_MT);
+            let old = r.num("grain_output_oldseries_10kt").map(|v| v * WAN_T_IN_MT);
             NationalYear {
                 year: req(&r, "year") as i32,
                 population_yearend: req(&r, "population_yearend_10k") * WAN,
@@ -52,9 +43,7 @@ fn build_national() -> Vec<NationalYear> {
                 grain_output_mt: old.unwrap_or(revised),
                 grain_output_revised_mt: revised,
                 sown_area_mha: r.num("grain_sown_area_10kha").map(|v| v / 100.0),
-                procurement_gross_mt: r
-                    .num("state_grain_procurement_gross_10kt")
-                    .map(|v| v * WAN_T_IN_MT),
+                procurement_gross_mt: r.num("state_grain_procurement_gross_10kt").map(|v| v * WAN_T_IN_MT),
                 procurement_net_mt: r.num("procurement_net_10kt").map(|v| v * WAN_T_IN_MT),
                 procurement_ratio: r.num("procurement_ratio_linyang_pct").map(|v| v / 100.0),
                 exports_mt: req(&r, "grain_exports_10kt") * WAN_T_IN_MT,
@@ -87,12 +76,7 @@ struct Raw {
 }
 
 fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
-    let nat = |y: i32| {
-        national
-            .iter()
-            .find(|n| n.year == y)
-            .unwrap_or_else(|| panic!("national {y}"))
-    };
+    let nat = |y: i32| national.iter().find(|n| n.year == y).unwrap_or_else(|| panic!("national {y}"));
 
     // Unit list, order, region.
     let units = table(raw::PROVINCES_1958, "provinces_1958.csv");
@@ -120,9 +104,8 @@ fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
     // Provincial death rates and populations.
     let cdr = table(raw::PROVINCIAL_CDR, "provincial_cdr.csv");
     for r in cdr.iter() {
-        let i = idx(&raws, r.get("province")).unwrap_or_else(|| {
-            panic!("provincial_cdr.csv: unknown province {}", r.get("province"))
-        });
+        let i = idx(&raws, r.get("province"))
+            .unwrap_or_else(|| panic!("provincial_cdr.csv: unknown province {}", r.get("province")));
         let year = r.num("year").expect("provincial_cdr.csv: year") as i32;
         let p = &mut raws[i];
         let series = r.get("series");
@@ -172,10 +155,7 @@ fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
     // --- Sichuan: year-end 1955 and 1956 are printed identically (6790.6); we keep 1956 (consistent with
     // 1957 within 0.6% of natural growth) and back-project 1955 and 1954 with the source's own CBR − CDR.
     let sichuan = idx(&raws, "Sichuan").expect("Sichuan");
-    let mut pop_1954: Vec<Option<f64>> = raws
-        .iter()
-        .map(|p| p.pop_yearend.get(&1954).copied())
-        .collect();
+    let mut pop_1954: Vec<Option<f64>> = raws.iter().map(|p| p.pop_yearend.get(&1954).copied()).collect();
     {
         let s = &mut raws[sichuan];
         s.pop_yearend.remove(&1955);
@@ -193,10 +173,7 @@ fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
         .iter()
         .zip(&pop_1954)
         .filter(|(_, p)| p.is_none())
-        .map(|(r, _)| {
-            r.census_1953
-                .unwrap_or_else(|| panic!("{}: no 1954 population and no census figure", r.name))
-        })
+        .map(|(r, _)| r.census_1953.unwrap_or_else(|| panic!("{}: no 1954 population and no census figure", r.name)))
         .sum();
     let pop_1954: Vec<f64> = raws
         .iter()
@@ -217,8 +194,7 @@ fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
             }
         }
     }
-    let residual_urban_share =
-        (n1955.urban_population - urb_known) / (n1955.population_yearend - pop_known);
+    let residual_urban_share = (n1955.urban_population - urb_known) / (n1955.population_yearend - pop_known);
 
     // --- Baseline grain: mean 1955–57 where all three years are given; the residual of the national
     // 1955–57 mean (grain_output_mt) shared by 1954 population among the others.
@@ -226,19 +202,12 @@ fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
     let own_baseline: Vec<Option<f64>> = raws
         .iter()
         .map(|r| {
-            let v: Vec<f64> = (1955..=1957)
-                .filter_map(|y| r.grain.get(&y).copied())
-                .collect();
+            let v: Vec<f64> = (1955..=1957).filter_map(|y| r.grain.get(&y).copied()).collect();
             (v.len() == 3).then(|| v.iter().sum::<f64>() / 3.0)
         })
         .collect();
     let grain_known: f64 = own_baseline.iter().flatten().sum();
-    let pop_missing_grain: f64 = own_baseline
-        .iter()
-        .zip(&pop_1954)
-        .filter(|(b, _)| b.is_none())
-        .map(|(_, p)| p)
-        .sum();
+    let pop_missing_grain: f64 = own_baseline.iter().zip(&pop_1954).filter(|(b, _)| b.is_none()).map(|(_, p)| p).sum();
     let grain_per_person_residual = (national_baseline - grain_known) / pop_missing_grain;
 
     raws.into_iter()
@@ -249,13 +218,8 @@ fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
             Province {
                 official_cdr_covered: r.covered,
                 population_1954_end: pop_1954[i],
-                urban_share_1955: r
-                    .urban_share
-                    .get(&1955)
-                    .copied()
-                    .unwrap_or(residual_urban_share),
-                baseline_grain_mt: own_baseline[i]
-                    .unwrap_or(grain_per_person_residual * pop_1954[i]),
+                urban_share_1955: r.urban_share.get(&1955).copied().unwrap_or(residual_urban_share),
+                baseline_grain_mt: own_baseline[i].unwrap_or(grain_per_person_residual * pop_1954[i]),
                 population_yearend: r.pop_yearend,
                 grain_output_mt: r.grain,
                 cdr_official: if r.covered { r.cdr } else { BTreeMap::new() },
@@ -270,20 +234,11 @@ fn build_provinces(national: &[NationalYear]) -> Vec<Province> {
 }
 
 fn build_disaster_shares() -> BTreeMap<i32, (f64, f64)> {
-    let t = table(
-        raw::NATIONAL_DISASTER_SHARES,
-        "national_disaster_shares.csv",
-    );
+    let t = table(raw::NATIONAL_DISASTER_SHARES, "national_disaster_shares.csv");
     t.iter()
         .map(|r| {
             let year = r.num("year").expect("year") as i32;
-            (
-                year,
-                (
-                    r.num("affected_share").expect("affected_share"),
-                    r.num("severe_share").expect("severe_share"),
-                ),
-            )
+            (year, (r.num("affected_share").expect("affected_share"), r.num("severe_share").expect("severe_share")))
         })
         .collect()
 }
@@ -308,18 +263,12 @@ const NY: usize = (DROUGHT_LAST_YEAR - DROUGHT_FIRST_YEAR + 1) as usize;
 /// Raw drought scores R[p][y]: sum over episodes of coverage × class weight × mean precipitation deficit.
 pub(crate) fn drought_scores(provinces: &[Province]) -> Vec<[f64; NY]> {
     let pidx = |name: &str| {
-        provinces
-            .iter()
-            .position(|p| p.name == name)
-            .unwrap_or_else(|| panic!("drought data: unknown province {name}"))
+        provinces.iter().position(|p| p.name == name).unwrap_or_else(|| panic!("drought data: unknown province {name}"))
     };
     let mut macro_map: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
     for r in table(raw::DROUGHT_MACRO_REGIONS, "drought_macro_regions.csv").iter() {
         let w = r.num("weight").expect("weight");
-        macro_map
-            .entry(r.get("macro_region").to_string())
-            .or_default()
-            .push((pidx(r.get("province")), w));
+        macro_map.entry(r.get("macro_region").to_string()).or_default().push((pidx(r.get("province")), w));
     }
     let mut scores = vec![[0.0; NY]; provinces.len()];
     for r in table(raw::DROUGHT_EPISODES, "drought_episodes_1958_1962.csv").iter() {
@@ -327,27 +276,17 @@ pub(crate) fn drought_scores(provinces: &[Province]) -> Vec<[f64; NY]> {
         let y = (year - DROUGHT_FIRST_YEAR) as usize;
         // Coverage of each province by this episode: 1 if named, else the macro-region weight (max of both).
         let mut cover = vec![0.0f64; provinces.len()];
-        for name in r
-            .get("provinces_named_in_text")
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for name in r.get("provinces_named_in_text").split(';').map(str::trim).filter(|s| !s.is_empty()) {
             cover[pidx(name)] = 1.0;
         }
         let mr = r.get("macro_region");
         if !mr.is_empty() {
-            let list = macro_map
-                .get(mr)
-                .unwrap_or_else(|| panic!("no expansion for macro-region `{mr}`"));
+            let list = macro_map.get(mr).unwrap_or_else(|| panic!("no expansion for macro-region `{mr}`"));
             for &(i, w) in list {
                 cover[i] = cover[i].max(w);
             }
         }
-        let deficit = match (
-            r.num("neg_precip_anomaly_pct_low"),
-            r.num("neg_precip_anomaly_pct_high"),
-        ) {
+        let deficit = match (r.num("neg_precip_anomaly_pct_low"), r.num("neg_precip_anomaly_pct_high")) {
             (Some(lo), Some(hi)) => (lo + hi) / 200.0,
             _ => DEFAULT_DEFICIT,
         };
@@ -361,20 +300,12 @@ pub(crate) fn drought_scores(provinces: &[Province]) -> Vec<[f64; NY]> {
 
 /// Affected shares A[p][y] = 1 − exp(−c_y · R[p][y]) with c_y chosen (bisection) so that the
 /// 1954-population-weighted mean of A equals the national affected share of year y. Returns A and max A.
-fn build_drought(
-    provinces: &[Province],
-    shares: &BTreeMap<i32, (f64, f64)>,
-) -> (Vec<[f64; NY]>, f64) {
+fn build_drought(provinces: &[Province], shares: &BTreeMap<i32, (f64, f64)>) -> (Vec<[f64; NY]>, f64) {
     let scores = drought_scores(provinces);
     let w: Vec<f64> = provinces.iter().map(|p| p.population_1954_end).collect();
     let wsum: f64 = w.iter().sum();
     let mean_at = |y: usize, c: f64| -> f64 {
-        scores
-            .iter()
-            .zip(&w)
-            .map(|(s, wi)| wi * (1.0 - (-c * s[y]).exp()))
-            .sum::<f64>()
-            / wsum
+        scores.iter().zip(&w).map(|(s, wi)| wi * (1.0 - (-c * s[y]).exp())).sum::<f64>() / wsum
     };
     let mut affected = vec![[0.0; NY]; provinces.len()];
     for y in 0..NY {
@@ -399,9 +330,6 @@ fn build_drought(
             a[y] = 1.0 - (-c * s[y]).exp();
         }
     }
-    let max = affected
-        .iter()
-        .flat_map(|a| a.iter().copied())
-        .fold(0.0f64, f64::max);
+    let max = affected.iter().flat_map(|a| a.iter().copied()).fold(0.0f64, f64::max);
     (affected, if max > 0.0 { max } else { 1.0 })
 }

@@ -29,17 +29,13 @@ pub mod raw {
     /// `data/drought_macro_regions.csv` (macro-region → province expansion for the drought table)
     pub const DROUGHT_MACRO_REGIONS: &str = include_str!("../../../data/drought_macro_regions.csv");
     /// `data/national_disaster_shares.csv`
-    pub const NATIONAL_DISASTER_SHARES: &str =
-        include_str!("../../../data/national_disaster_shares.csv");
+    pub const NATIONAL_DISASTER_SHARES: &str = include_str!("../../../data/national_disaster_shares.csv");
     /// `data/inputs/drought_episodes_1958_1962.csv`
-    pub const DROUGHT_EPISODES: &str =
-        include_str!("../../../data/inputs/drought_episodes_1958_1962.csv");
+    pub const DROUGHT_EPISODES: &str = include_str!("../../../data/inputs/drought_episodes_1958_1962.csv");
     /// `data/inputs/disaster_area_by_province.csv`
-    pub const DISASTER_AREA_BY_PROVINCE: &str =
-        include_str!("../../../data/inputs/disaster_area_by_province.csv");
+    pub const DISASTER_AREA_BY_PROVINCE: &str = include_str!("../../../data/inputs/disaster_area_by_province.csv");
     /// `data/inputs/provincial_leaders.csv`
-    pub const PROVINCIAL_LEADERS: &str =
-        include_str!("../../../data/inputs/provincial_leaders.csv");
+    pub const PROVINCIAL_LEADERS: &str = include_str!("../../../data/inputs/provincial_leaders.csv");
 }
 
 /// One year of national statistics (`data/national.csv`).
@@ -115,14 +111,8 @@ pub enum Region {
 
 impl Region {
     /// All regions in a fixed order.
-    pub const ALL: [Region; 6] = [
-        Region::North,
-        Region::Northeast,
-        Region::East,
-        Region::CentralSouth,
-        Region::Southwest,
-        Region::Northwest,
-    ];
+    pub const ALL: [Region; 6] =
+        [Region::North, Region::Northeast, Region::East, Region::CentralSouth, Region::Southwest, Region::Northwest];
 
     /// The name used in `data/provinces_1958.csv`.
     pub fn name(self) -> &'static str {
@@ -181,9 +171,7 @@ pub struct Province {
 impl Province {
     /// Mean of the official CDR over 1955–57, ‰, if all three years are present.
     pub fn cdr_official_baseline(&self) -> Option<f64> {
-        let v: Vec<f64> = (1955..=1957)
-            .filter_map(|y| self.cdr_official.get(&y).copied())
-            .collect();
+        let v: Vec<f64> = (1955..=1957).filter_map(|y| self.cdr_official.get(&y).copied()).collect();
         (v.len() == 3).then(|| v.iter().sum::<f64>() / 3.0)
     }
 }

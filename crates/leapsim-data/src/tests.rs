@@ -35,12 +35,7 @@ fn every_embedded_csv_parses_rectangular() {
     ] {
         let t = csv::Table::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!t.rows.is_empty(), "{name}");
-        assert!(
-            t.header
-                .iter()
-                .any(|h| h.contains("source") || h.starts_with("src_")),
-            "{name} lacks a source column"
-        );
+        assert!(t.header.iter().any(|h| h.contains("source") || h.starts_with("src_")), "{name} lacks a source column");
     }
 }
 
@@ -58,21 +53,9 @@ fn national_series() {
     let y59 = national_year(1959).unwrap();
     assert_eq!(y59.procurement_ratio, Some(0.377));
     assert!(close(y59.net_exports_mt(), 4.156, 1e-9));
-    assert!(close(
-        national_year(1957).unwrap().grain_output_mt,
-        195.05,
-        1e-9
-    ));
-    assert!(close(
-        national_year(1961).unwrap().grain_output_mt,
-        147.5,
-        1e-9
-    ));
-    assert!(close(
-        national_year(1954).unwrap().population_yearend,
-        602.66e6,
-        1.0
-    ));
+    assert!(close(national_year(1957).unwrap().grain_output_mt, 195.05, 1e-9));
+    assert!(close(national_year(1961).unwrap().grain_output_mt, 147.5, 1e-9));
+    assert!(close(national_year(1954).unwrap().population_yearend, 602.66e6, 1.0));
     assert!(national_year(1951).is_none());
 }
 
@@ -117,12 +100,7 @@ fn provinces_list() {
     );
     assert_eq!(p.iter().filter(|p| p.official_cdr_covered).count(), 24);
     for p in p {
-        assert_eq!(
-            p.official_cdr_covered,
-            !p.cdr_official.is_empty(),
-            "{}",
-            p.name
-        );
+        assert_eq!(p.official_cdr_covered, !p.cdr_official.is_empty(), "{}", p.name);
         assert!(p.population_1954_end > 1.0e6, "{}", p.name);
         assert!((0.0..1.0).contains(&p.urban_share_1955), "{}", p.name);
         assert!(p.baseline_grain_mt > 0.0, "{}", p.name);
@@ -133,39 +111,23 @@ fn provinces_list() {
     assert_eq!(province("Sichuan").unwrap().cdr_official[&1960], 53.97);
     assert_eq!(province("Sichuan").unwrap().cbr_official[&1960], 11.73);
     assert_eq!(province("Henan").unwrap().cdr_official[&1960], 39.56); // primary (MQY), not the alt row
-    assert_eq!(
-        province("Guangxi").unwrap().cdr_county_aggregate[&1960],
-        31.3
-    );
+    assert_eq!(province("Guangxi").unwrap().cdr_county_aggregate[&1960], 31.3);
     assert!(province("Guangxi").unwrap().cdr_official.is_empty());
-    assert_eq!(
-        province("Henan").unwrap().dining_hall_participation,
-        Some(0.978)
-    );
+    assert_eq!(province("Henan").unwrap().dining_hall_participation, Some(0.978));
     assert!(province("Zhejiang").unwrap().grain_output_mt.is_empty());
-    assert!(!province("Sichuan")
-        .unwrap()
-        .population_yearend
-        .contains_key(&1955));
+    assert!(!province("Sichuan").unwrap().population_yearend.contains_key(&1955));
 }
 
 #[test]
 fn population_sums_to_national_1954() {
     let total: f64 = provinces().iter().map(|p| p.population_1954_end).sum();
     assert!(close(total, 602.66e6, 1.0), "{total}");
-    assert!(close(
-        province("Anhui").unwrap().population_1954_end,
-        31.49e6,
-        1.0
-    ));
+    assert!(close(province("Anhui").unwrap().population_1954_end, 31.49e6, 1.0));
 }
 
 #[test]
 fn urban_population_matches_national_1955() {
-    let urban: f64 = provinces()
-        .iter()
-        .map(|p| p.population_1954_end * p.urban_share_1955)
-        .sum();
+    let urban: f64 = provinces().iter().map(|p| p.population_1954_end * p.urban_share_1955).sum();
     let nat = national_year(1955).unwrap().urban_population;
     // Shares are for end-1955, populations for end-1954: the sum falls short by about a year's growth.
     assert!((urban / nat - 1.0).abs() < 0.04, "{urban} vs {nat}");
@@ -174,16 +136,9 @@ fn urban_population_matches_national_1955() {
 #[test]
 fn baseline_grain_sums_to_national_mean() {
     let total: f64 = provinces().iter().map(|p| p.baseline_grain_mt).sum();
-    let nat: f64 = (1955..=1957)
-        .map(|y| national_year(y).unwrap().grain_output_mt)
-        .sum::<f64>()
-        / 3.0;
+    let nat: f64 = (1955..=1957).map(|y| national_year(y).unwrap().grain_output_mt).sum::<f64>() / 3.0;
     assert!((total / nat - 1.0).abs() < 0.01, "{total} vs {nat}");
-    assert!(close(
-        province("Anhui").unwrap().baseline_grain_mt,
-        (11.529 + 9.088 + 10.27) / 3.0,
-        1e-9
-    ));
+    assert!(close(province("Anhui").unwrap().baseline_grain_mt, (11.529 + 9.088 + 10.27) / 3.0, 1e-9));
 }
 
 #[test]
@@ -207,11 +162,8 @@ fn drought_exposure_properties() {
     // Population-weighted national mean of the affected share equals the national affected share.
     let wsum: f64 = provinces().iter().map(|p| p.population_1954_end).sum();
     for y in 1958..=1961 {
-        let m: f64 = provinces()
-            .iter()
-            .map(|p| p.population_1954_end * drought_affected_share(&p.name, y))
-            .sum::<f64>()
-            / wsum;
+        let m: f64 =
+            provinces().iter().map(|p| p.population_1954_end * drought_affected_share(&p.name, y)).sum::<f64>() / wsum;
         let (a, s) = national_disaster_share(y).unwrap();
         assert!(close(m, a, 1e-6), "{y}: {m} vs {a}");
         assert!(s < a);
@@ -224,9 +176,7 @@ fn drought_exposure_properties() {
 #[test]
 fn print_derived_tables() {
     for p in provinces() {
-        let d: Vec<String> = (1958..=1962)
-            .map(|y| format!("{:.2}", drought_exposure(&p.name, y)))
-            .collect();
+        let d: Vec<String> = (1958..=1962).map(|y| format!("{:.2}", drought_exposure(&p.name, y))).collect();
         println!(
             "{:<15} {:>6.2}M urb {:.3} grain {:>6.2} drought {}",
             p.name,

@@ -29,11 +29,8 @@ where
     let file = File::create(tmp).map_err(|e| IoError::os("create", path, e))?;
     let mut out = BufWriter::new(file);
     fill(&mut out)?;
-    let file = out
-        .into_inner()
-        .map_err(|e| IoError::os("write", path, e.into_error()))?;
-    file.sync_all()
-        .map_err(|e| IoError::os("flush to disk", path, e))?;
+    let file = out.into_inner().map_err(|e| IoError::os("write", path, e.into_error()))?;
+    file.sync_all().map_err(|e| IoError::os("flush to disk", path, e))?;
     drop(file);
     std::fs::rename(tmp, path).map_err(|e| IoError::os("move into place", path, e))?;
     sync_parent(path);
@@ -43,14 +40,7 @@ where
 /// `<path>.tmp-<pid>`, next to `path` so the rename stays on one filesystem.
 fn temp_path(path: &Path) -> Result<PathBuf, IoError> {
     let name = path.file_name().ok_or_else(|| {
-        IoError::os(
-            "write",
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "path does not name a file",
-            ),
-        )
+        IoError::os("write", path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "path does not name a file"))
     })?;
     let mut tmp_name = name.to_os_string();
     tmp_name.push(format!(".tmp-{}", std::process::id()));
@@ -75,20 +65,15 @@ pub(crate) fn sync_dir(dir: &Path) {
 
 /// Writes `value` as pretty-printed JSON with a trailing newline.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), IoError> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| IoError::Json {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| IoError::Json { path: path.to_path_buf(), message: e.to_string() })?;
     text.push('\n');
     write_text(path, &text)
 }
 
 /// Writes `text` exactly as given (no newline is added).
 pub fn write_text(path: &Path, text: &str) -> Result<(), IoError> {
-    write_atomic(path, |out| {
-        out.write_all(text.as_bytes())
-            .map_err(|e| IoError::os("write", path, e))
-    })
+    write_atomic(path, |out| out.write_all(text.as_bytes()).map_err(|e| IoError::os("write", path, e)))
 }
 
 #[cfg(test)]
@@ -124,10 +109,7 @@ mod tests {
         write_text(&path, "old").unwrap();
         let err = write_atomic(&path, |out| {
             out.write_all(b"half").unwrap();
-            Err(IoError::Json {
-                path: path.clone(),
-                message: "boom".into(),
-            })
+            Err(IoError::Json { path: path.clone(), message: "boom".into() })
         });
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");

@@ -48,13 +48,11 @@ pub fn write_csv(path: &Path, table: &Table) -> Result<(), IoError> {
             line.push('\n');
             // Flush in chunks: one small allocation reused, one syscall per ~64 KiB via BufWriter.
             if line.len() >= 1 << 16 {
-                out.write_all(line.as_bytes())
-                    .map_err(|e| IoError::os("write", path, e))?;
+                out.write_all(line.as_bytes()).map_err(|e| IoError::os("write", path, e))?;
                 line.clear();
             }
         }
-        out.write_all(line.as_bytes())
-            .map_err(|e| IoError::os("write", path, e))
+        out.write_all(line.as_bytes()).map_err(|e| IoError::os("write", path, e))
     })
 }
 
@@ -120,23 +118,10 @@ impl Cell {
 
 fn infer(cells: Vec<Cell>) -> Column {
     if cells.iter().all(|c| c.text.parse::<i64>().is_ok()) {
-        return Column::I64(
-            cells
-                .iter()
-                .map(|c| c.text.parse().unwrap_or_default())
-                .collect(),
-        );
+        return Column::I64(cells.iter().map(|c| c.text.parse().unwrap_or_default()).collect());
     }
-    if cells
-        .iter()
-        .all(|c| c.is_missing() || parse_f64(&c.text).is_some())
-    {
-        return Column::F64(
-            cells
-                .iter()
-                .map(|c| parse_f64(&c.text).unwrap_or(f64::NAN))
-                .collect(),
-        );
+    if cells.iter().all(|c| c.is_missing() || parse_f64(&c.text).is_some()) {
+        return Column::F64(cells.iter().map(|c| parse_f64(&c.text).unwrap_or(f64::NAN)).collect());
     }
     Column::Str(cells.into_iter().map(|c| c.text).collect())
 }
@@ -153,11 +138,7 @@ fn parse_f64(text: &str) -> Option<f64> {
 }
 
 fn csv_error(path: &Path, line: usize, message: String) -> IoError {
-    IoError::Csv {
-        path: PathBuf::from(path),
-        line,
-        message,
-    }
+    IoError::Csv { path: PathBuf::from(path), line, message }
 }
 
 /// Splits `text` into records, each with the (1-based) line on which it starts.
@@ -193,16 +174,10 @@ fn parse(path: &Path, text: &str) -> Result<Vec<(usize, Vec<Cell>)>, IoError> {
                 in_quotes = true;
                 quote_line = line;
             }
-            ',' => record.push(Cell {
-                text: std::mem::take(&mut field),
-                quoted: std::mem::take(&mut quoted),
-            }),
+            ',' => record.push(Cell { text: std::mem::take(&mut field), quoted: std::mem::take(&mut quoted) }),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
-                record.push(Cell {
-                    text: std::mem::take(&mut field),
-                    quoted: std::mem::take(&mut quoted),
-                });
+                record.push(Cell { text: std::mem::take(&mut field), quoted: std::mem::take(&mut quoted) });
                 records.push((record_line, std::mem::take(&mut record)));
                 line += 1;
                 record_line = line;
@@ -211,23 +186,20 @@ fn parse(path: &Path, text: &str) -> Result<Vec<(usize, Vec<Cell>)>, IoError> {
                 return Err(csv_error(path, line, format!("unexpected {c:?} after a closing quote; a quote inside a quoted field is written as two quotes")));
             }
             '"' => {
-                return Err(csv_error(path, line, "quote inside an unquoted field; quote the whole field and double the inner quote".into()));
+                return Err(csv_error(
+                    path,
+                    line,
+                    "quote inside an unquoted field; quote the whole field and double the inner quote".into(),
+                ));
             }
             _ => field.push(c),
         }
     }
     if in_quotes {
-        return Err(csv_error(
-            path,
-            quote_line,
-            "quoted field is never closed".into(),
-        ));
+        return Err(csv_error(path, quote_line, "quoted field is never closed".into()));
     }
     if quoted || !field.is_empty() || !record.is_empty() {
-        record.push(Cell {
-            text: field,
-            quoted,
-        });
+        record.push(Cell { text: field, quoted });
         records.push((record_line, record));
     }
     Ok(records)
@@ -242,19 +214,8 @@ mod tests {
         Table::new()
             .with_i64("year", vec![1958, 1959, 1960, -1])
             .with_f64("cdr", vec![11.98, f64::NAN, 25.43, 0.1 + 0.2])
-            .with_f64(
-                "big",
-                vec![1e300, -1.5e-7, f64::INFINITY, f64::NEG_INFINITY],
-            )
-            .with_str(
-                "province",
-                vec![
-                    "Anhui".into(),
-                    "a, b".into(),
-                    "say \"hi\"\nnext line".into(),
-                    String::new(),
-                ],
-            )
+            .with_f64("big", vec![1e300, -1.5e-7, f64::INFINITY, f64::NEG_INFINITY])
+            .with_str("province", vec!["Anhui".into(), "a, b".into(), "say \"hi\"\nnext line".into(), String::new()])
     }
 
     #[test]
@@ -271,10 +232,7 @@ mod tests {
             let (a, b) = (table.f64s(name).unwrap(), back.f64s(name).unwrap());
             assert!(matches!(back.column(name), Some(Column::F64(_))));
             for (x, y) in a.iter().zip(&b) {
-                assert!(
-                    x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
-                    "{name}: {x} vs {y}"
-                );
+                assert!(x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()), "{name}: {x} vs {y}");
             }
         }
     }
@@ -288,10 +246,7 @@ mod tests {
             .with_f64("b", vec![0.1, f64::NAN])
             .with_str("c", vec!["x,y".into(), "plain".into()]);
         write_csv(&path, &t).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "a,b,c\n1,0.1,\"x,y\"\n2,,plain\n"
-        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b,c\n1,0.1,\"x,y\"\n2,,plain\n");
     }
 
     #[test]
@@ -302,10 +257,7 @@ mod tests {
         let t = read_csv(&path).unwrap();
         assert_eq!(t.column("a"), Some(&Column::I64(vec![1, 2])));
         assert!(matches!(t.column("b"), Some(Column::F64(v)) if v[0] == 2.5 && v[1].is_nan()));
-        assert_eq!(
-            t.column("c"),
-            Some(&Column::Str(vec!["x".into(), "3".into()]))
-        );
+        assert_eq!(t.column("c"), Some(&Column::Str(vec!["x".into(), "3".into()])));
         assert!(matches!(t.column("d"), Some(Column::F64(v)) if v.iter().all(|x| x.is_nan())));
     }
 

@@ -25,20 +25,12 @@ pub enum IoError {
 
     /// A CSV file is malformed. `line` is 1-based and counts physical lines.
     #[error("{}:{line}: {message}", path.display())]
-    Csv {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
+    Csv { path: PathBuf, line: usize, message: String },
 
     /// A Parquet file could not be written or read (the parquet crate's message is kept as text
     /// so its error type does not leak into this crate's public API).
     #[error("cannot {action} Parquet file {}: {message}", path.display())]
-    Parquet {
-        action: &'static str,
-        path: PathBuf,
-        message: String,
-    },
+    Parquet { action: &'static str, path: PathBuf, message: String },
 
     /// A JSON value could not be serialised.
     #[error("cannot write JSON file {}: {message}", path.display())]
@@ -47,11 +39,7 @@ pub enum IoError {
 
 impl IoError {
     pub(crate) fn os(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        IoError::Os {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
+        IoError::Os { action, path: path.to_path_buf(), source }
     }
 
     /// The path the error is about.
@@ -81,10 +69,7 @@ impl fmt::Display for OsReason<'_> {
         match chars.next() {
             // Lower-case only a leading capital followed by lower case ("Permission denied"), not an
             // acronym ("UTF-8 ...").
-            Some(c)
-                if c.is_ascii_uppercase()
-                    && chars.next().is_some_and(|n| n.is_ascii_lowercase()) =>
-            {
+            Some(c) if c.is_ascii_uppercase() && chars.next().is_some_and(|n| n.is_ascii_lowercase()) => {
                 write!(f, "{}{}", c.to_ascii_lowercase(), &text[1..])
             }
             _ => f.write_str(text),
@@ -98,20 +83,9 @@ mod tests {
 
     #[test]
     fn os_message_is_one_lowercase_line_naming_the_path() {
-        let e = IoError::os(
-            "write to output directory",
-            Path::new("/x/y"),
-            std::io::Error::from_raw_os_error(13),
-        );
-        assert_eq!(
-            e.to_string(),
-            "cannot write to output directory /x/y: permission denied"
-        );
-        let e = IoError::os(
-            "create",
-            Path::new("/r"),
-            std::io::Error::from_raw_os_error(30),
-        );
+        let e = IoError::os("write to output directory", Path::new("/x/y"), std::io::Error::from_raw_os_error(13));
+        assert_eq!(e.to_string(), "cannot write to output directory /x/y: permission denied");
+        let e = IoError::os("create", Path::new("/r"), std::io::Error::from_raw_os_error(30));
         assert_eq!(e.to_string(), "cannot create /r: read-only file system");
     }
 }

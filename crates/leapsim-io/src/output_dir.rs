@@ -31,29 +31,17 @@ impl OutputDir {
     /// read-only file system.
     pub fn prepare(dir: &Path) -> Result<OutputDir, IoError> {
         if let Some(blocker) = non_directory_ancestor(dir) {
-            return Err(IoError::NotADirectory {
-                path: dir.to_path_buf(),
-                blocker,
-            });
+            return Err(IoError::NotADirectory { path: dir.to_path_buf(), blocker });
         }
         std::fs::create_dir_all(dir).map_err(|e| IoError::os("create output directory", dir, e))?;
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let staging = dir.join(format!(".leapsim-staging-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&staging)
-            .map_err(|e| IoError::os("write to output directory", dir, e))?;
+        std::fs::create_dir(&staging).map_err(|e| IoError::os("write to output directory", dir, e))?;
         // From here on, Drop cleans the staging folder up if the probe fails.
-        let out = OutputDir {
-            dir: dir.to_path_buf(),
-            staging,
-            committed: false,
-        };
+        let out = OutputDir { dir: dir.to_path_buf(), staging, committed: false };
         let probe = out.staging.join(".probe");
-        std::fs::write(&probe, b"leapsim")
-            .map_err(|e| IoError::os("write to output directory", dir, e))?;
-        std::fs::remove_file(&probe)
-            .map_err(|e| IoError::os("write to output directory", dir, e))?;
+        std::fs::write(&probe, b"leapsim").map_err(|e| IoError::os("write to output directory", dir, e))?;
+        std::fs::remove_file(&probe).map_err(|e| IoError::os("write to output directory", dir, e))?;
         Ok(out)
     }
 
@@ -76,8 +64,8 @@ impl OutputDir {
     /// If a rename fails part-way, the files already moved stay, no manifest is present, and the
     /// rest are removed with the staging folder.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, IoError> {
-        let entries = std::fs::read_dir(&self.staging)
-            .map_err(|e| IoError::os("read staging folder", &self.staging, e))?;
+        let entries =
+            std::fs::read_dir(&self.staging).map_err(|e| IoError::os("read staging folder", &self.staging, e))?;
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| IoError::os("read staging folder", &self.staging, e))?;
@@ -101,8 +89,7 @@ impl OutputDir {
                 .map_err(|e| IoError::os("move output into place at", &target, e))?;
             moved.push(target);
         }
-        std::fs::remove_dir(&self.staging)
-            .map_err(|e| IoError::os("remove staging folder", &self.staging, e))?;
+        std::fs::remove_dir(&self.staging).map_err(|e| IoError::os("remove staging folder", &self.staging, e))?;
         self.committed = true;
         sync_dir(&self.dir);
         Ok(moved)
@@ -121,12 +108,10 @@ impl Drop for OutputDir {
 
 /// The first of `dir` and its ancestors that exists but is not a directory, if any.
 fn non_directory_ancestor(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .filter(|p| !p.as_os_str().is_empty())
-        .find_map(|p| match std::fs::metadata(p) {
-            Ok(m) if !m.is_dir() => Some(p.to_path_buf()),
-            _ => None,
-        })
+    dir.ancestors().filter(|p| !p.as_os_str().is_empty()).find_map(|p| match std::fs::metadata(p) {
+        Ok(m) if !m.is_dir() => Some(p.to_path_buf()),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -136,10 +121,8 @@ mod tests {
     use crate::{write_json, write_text};
 
     fn listing(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         names
     }
@@ -153,10 +136,7 @@ mod tests {
         let names = listing(&dir);
         assert_eq!(names.len(), 1);
         assert!(names[0].starts_with(&format!(".leapsim-staging-{}-", std::process::id())));
-        assert!(
-            listing(&dir.join(&names[0])).is_empty(),
-            "probe file removed"
-        );
+        assert!(listing(&dir.join(&names[0])).is_empty(), "probe file removed");
     }
 
     #[test]
@@ -167,10 +147,7 @@ mod tests {
         for dir in [file.clone(), file.join("out")] {
             let msg = OutputDir::prepare(&dir).unwrap_err().to_string();
             assert!(msg.contains(&dir.display().to_string()), "{msg}");
-            assert!(
-                msg.contains(&format!("{} exists and is not a directory", file.display())),
-                "{msg}"
-            );
+            assert!(msg.contains(&format!("{} exists and is not a directory", file.display())), "{msg}");
             assert!(!msg.contains('\n'));
         }
     }
@@ -189,23 +166,14 @@ mod tests {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         if !privileged {
             let msg = result.unwrap_err().to_string();
-            assert_eq!(
-                msg,
-                format!(
-                    "cannot write to output directory {}: permission denied",
-                    dir.display()
-                )
-            );
+            assert_eq!(msg, format!("cannot write to output directory {}: permission denied", dir.display()));
             return;
         }
         // /sys refuses new files even to root (sysfs); skip if this system has no such directory.
         let sys = Path::new("/sys");
         if sys.is_dir() && std::fs::write(sys.join("leapsim-probe"), "x").is_err() {
             let msg = OutputDir::prepare(sys).unwrap_err().to_string();
-            assert!(
-                msg.starts_with("cannot write to output directory /sys: "),
-                "{msg}"
-            );
+            assert!(msg.starts_with("cannot write to output directory /sys: "), "{msg}");
             eprintln!("running privileged; checked /sys instead: {msg}");
         } else {
             eprintln!("skipped: running privileged and no unwritable directory available");
@@ -224,10 +192,7 @@ mod tests {
             // e.g. the simulation fails here and `?` drops `out`
         }
         assert_eq!(listing(tmp.path()), before);
-        assert_eq!(
-            std::fs::read_to_string(tmp.path().join("old.csv")).unwrap(),
-            "keep"
-        );
+        assert_eq!(std::fs::read_to_string(tmp.path().join("old.csv")).unwrap(), "keep");
     }
 
     #[test]
@@ -240,27 +205,12 @@ mod tests {
             write_text(&out.staged(name), name).unwrap();
         }
         // Nothing new is visible before commit.
-        assert_eq!(
-            std::fs::read_to_string(tmp.path().join(MANIFEST)).unwrap(),
-            "old"
-        );
+        assert_eq!(std::fs::read_to_string(tmp.path().join(MANIFEST)).unwrap(), "old");
         let moved = out.commit().unwrap();
-        let moved: Vec<_> = moved
-            .iter()
-            .map(|p| p.file_name().unwrap().to_str().unwrap())
-            .collect();
+        let moved: Vec<_> = moved.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect();
         assert_eq!(moved, ["a.csv", "summary.json", "z.csv", MANIFEST]);
-        assert_eq!(
-            listing(tmp.path()),
-            ["a.csv", MANIFEST, "summary.json", "z.csv"]
-        );
-        assert_eq!(
-            std::fs::read_to_string(tmp.path().join("summary.json")).unwrap(),
-            "summary.json"
-        );
-        assert_eq!(
-            std::fs::read_to_string(tmp.path().join(MANIFEST)).unwrap(),
-            MANIFEST
-        );
+        assert_eq!(listing(tmp.path()), ["a.csv", MANIFEST, "summary.json", "z.csv"]);
+        assert_eq!(std::fs::read_to_string(tmp.path().join("summary.json")).unwrap(), "summary.json");
+        assert_eq!(std::fs::read_to_string(tmp.path().join(MANIFEST)).unwrap(), MANIFEST);
     }
 }

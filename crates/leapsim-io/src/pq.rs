@@ -23,11 +23,7 @@ use crate::atomic::write_atomic;
 use crate::error::IoError;
 
 fn parquet_error(action: &'static str, path: &Path, message: impl ToString) -> IoError {
-    IoError::Parquet {
-        action,
-        path: path.to_path_buf(),
-        message: message.to_string(),
-    }
+    IoError::Parquet { action, path: path.to_path_buf(), message: message.to_string() }
 }
 
 /// Writes `table` as a Parquet file (layout in the module docs). Output bytes depend only on the
@@ -42,40 +38,24 @@ pub fn write_parquet(path: &Path, table: &Table) -> Result<(), IoError> {
             Column::Str(_) => Type::primitive_type_builder(name, PhysicalType::BYTE_ARRAY)
                 .with_logical_type(Some(LogicalType::String)),
         };
-        fields.push(Arc::new(
-            builder
-                .with_repetition(Repetition::REQUIRED)
-                .build()
-                .map_err(werr)?,
-        ));
+        fields.push(Arc::new(builder.with_repetition(Repetition::REQUIRED).build().map_err(werr)?));
     }
-    let schema = Arc::new(
-        Type::group_type_builder("schema")
-            .with_fields(fields)
-            .build()
-            .map_err(werr)?,
-    );
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .build(),
-    );
+    let schema = Arc::new(Type::group_type_builder("schema").with_fields(fields).build().map_err(werr)?);
+    let props = Arc::new(WriterProperties::builder().set_compression(Compression::SNAPPY).build());
 
     write_atomic(path, |out| {
         let mut writer = SerializedFileWriter::new(out, schema, props).map_err(werr)?;
         let mut row_group = writer.next_row_group().map_err(werr)?;
         for (name, column) in &table.columns {
-            let mut cw = row_group.next_column().map_err(werr)?.ok_or_else(|| {
-                parquet_error("write", path, format!("no writer for column {name:?}"))
-            })?;
+            let mut cw = row_group
+                .next_column()
+                .map_err(werr)?
+                .ok_or_else(|| parquet_error("write", path, format!("no writer for column {name:?}")))?;
             match column {
                 Column::I64(v) => cw.typed::<Int64Type>().write_batch(v, None, None),
                 Column::F64(v) => cw.typed::<DoubleType>().write_batch(v, None, None),
                 Column::Str(v) => {
-                    let bytes: Vec<ByteArray> = v
-                        .iter()
-                        .map(|s| ByteArray::from(s.as_bytes().to_vec()))
-                        .collect();
+                    let bytes: Vec<ByteArray> = v.iter().map(|s| ByteArray::from(s.as_bytes().to_vec())).collect();
                     cw.typed::<ByteArrayType>().write_batch(&bytes, None, None)
                 }
             }
@@ -102,10 +82,7 @@ pub fn read_parquet(path: &Path) -> Result<Table, IoError> {
             return Err(parquet_error(
                 "read",
                 path,
-                format!(
-                    "column {} is nested; only flat tables are supported",
-                    descr.path()
-                ),
+                format!("column {} is nested; only flat tables are supported", descr.path()),
             ));
         }
         columns.push(match descr.physical_type() {
@@ -124,24 +101,13 @@ pub fn read_parquet(path: &Path) -> Result<Table, IoError> {
 
     for g in 0..reader.num_row_groups() {
         let row_group = reader.get_row_group(g).map_err(rerr)?;
-        let rows = usize::try_from(row_group.metadata().num_rows()).map_err(|_| {
-            parquet_error(
-                "read",
-                path,
-                format!("row group {g} has a negative row count"),
-            )
-        })?;
+        let rows = usize::try_from(row_group.metadata().num_rows())
+            .map_err(|_| parquet_error("read", path, format!("row group {g} has a negative row count")))?;
         for (i, column) in columns.iter_mut().enumerate() {
             let descr = schema.column(i);
             let name = descr.name();
             let max_def = descr.max_def_level();
-            let null_error = || {
-                parquet_error(
-                    "read",
-                    path,
-                    format!("column {name} has a null in row group {g}"),
-                )
-            };
+            let null_error = || parquet_error("read", path, format!("column {name} has a null in row group {g}"));
             match (row_group.get_column_reader(i).map_err(rerr)?, column) {
                 (ColumnReader::Int32ColumnReader(r), Column::I64(out)) => {
                     for v in read_chunk(r, rows, max_def).map_err(rerr)? {
@@ -165,11 +131,7 @@ pub fn read_parquet(path: &Path) -> Result<Table, IoError> {
                     for v in read_chunk(r, rows, max_def).map_err(rerr)? {
                         let bytes = v.ok_or_else(null_error)?;
                         let text = bytes.as_utf8().map_err(|_| {
-                            parquet_error(
-                                "read",
-                                path,
-                                format!("column {name} holds text that is not UTF-8"),
-                            )
+                            parquet_error("read", path, format!("column {name} holds text that is not UTF-8"))
                         })?;
                         out.push(text.to_owned());
                     }
@@ -200,9 +162,7 @@ fn read_chunk<T: DataType>(
         let def_buf = if max_def > 0 { Some(&mut defs) } else { None };
         let (records, _, _) = reader.read_records(rows - read, def_buf, None, &mut values)?;
         if records == 0 {
-            return Err(ParquetError::General(format!(
-                "column chunk ends after {read} of {rows} rows"
-            )));
+            return Err(ParquetError::General(format!("column chunk ends after {read} of {rows} rows")));
         }
         read += records;
     }
@@ -210,10 +170,7 @@ fn read_chunk<T: DataType>(
         return Ok(values.into_iter().map(Some).collect());
     }
     let mut values = values.into_iter();
-    Ok(defs
-        .iter()
-        .map(|&d| if d == max_def { values.next() } else { None })
-        .collect())
+    Ok(defs.iter().map(|&d| if d == max_def { values.next() } else { None }).collect())
 }
 
 #[cfg(test)]
@@ -225,22 +182,8 @@ mod tests {
         let n = 5000; // several data pages
         Table::new()
             .with_i64("year", (0..n).map(|i| 1955 + i / 12).collect())
-            .with_f64(
-                "cdr",
-                (0..n)
-                    .map(|i| {
-                        if i % 7 == 0 {
-                            f64::NAN
-                        } else {
-                            (i as f64).sqrt()
-                        }
-                    })
-                    .collect(),
-            )
-            .with_str(
-                "province",
-                (0..n).map(|i| format!("prov, {}", i % 31)).collect(),
-            )
+            .with_f64("cdr", (0..n).map(|i| if i % 7 == 0 { f64::NAN } else { (i as f64).sqrt() }).collect())
+            .with_str("province", (0..n).map(|i| format!("prov, {}", i % 31)).collect())
     }
 
     fn assert_same(a: &Table, b: &Table) {
@@ -250,10 +193,7 @@ mod tests {
             match (ca, cb) {
                 (Column::F64(x), Column::F64(y)) => {
                     assert_eq!(x.len(), y.len());
-                    assert!(
-                        x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()),
-                        "{na}"
-                    );
+                    assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()), "{na}");
                 }
                 _ => assert_eq!(ca, cb),
             }
@@ -270,15 +210,9 @@ mod tests {
         let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
         assert_eq!(reader.num_row_groups(), 1);
         let rg = reader.metadata().row_group(0);
-        assert!(rg
-            .columns()
-            .iter()
-            .all(|c| c.compression() == Compression::SNAPPY));
+        assert!(rg.columns().iter().all(|c| c.compression() == Compression::SNAPPY));
         let descr = reader.metadata().file_metadata().schema_descr();
-        assert_eq!(
-            descr.column(2).logical_type_ref(),
-            Some(&LogicalType::String)
-        );
+        assert_eq!(descr.column(2).logical_type_ref(), Some(&LogicalType::String));
     }
 
     #[test]
@@ -307,9 +241,6 @@ mod tests {
         let path = dir.path().join("t.parquet");
         std::fs::write(&path, "year,cdr\n").unwrap();
         let msg = read_parquet(&path).unwrap_err().to_string();
-        assert!(
-            msg.starts_with(&format!("cannot read Parquet file {}: ", path.display())),
-            "{msg}"
-        );
+        assert!(msg.starts_with(&format!("cannot read Parquet file {}: ", path.display())), "{msg}");
     }
 }

@@ -9,8 +9,7 @@ impl TempDir {
     pub(crate) fn new(tag: &str) -> Self {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("leapsim-io-test-{}-{tag}-{n}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("leapsim-io-test-{}-{tag}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
         TempDir(path)

@@ -10,6 +10,7 @@
 
 pub mod mechanisms;
 pub mod params;
+pub mod policy;
 pub mod population;
 pub mod results;
 pub mod scenario;

@@ -4,6 +4,20 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::mechanisms::agronomy::AgronomyParams;
+pub use crate::mechanisms::backyard_steel::SteelParams;
+pub use crate::mechanisms::communes::CommunesParams;
+pub use crate::mechanisms::four_pests::PestsParams;
+pub use crate::mechanisms::industry::IndustryParams;
+pub use crate::mechanisms::labor_mobilization::LaborParams;
+pub use crate::mechanisms::mess_halls::MessHallParams;
+pub use crate::mechanisms::politics::{PoliticsParams, Timeline};
+pub use crate::mechanisms::procurement::LeapProcurementParams;
+pub use crate::mechanisms::public_health::PublicHealthParams;
+pub use crate::mechanisms::reporting::ReportingParams;
+pub use crate::mechanisms::retrenchment::RetrenchmentParams;
+pub use crate::mechanisms::trade::TradeParams;
+
 /// Parameters of `demography`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,8 +40,8 @@ pub struct DemographyParams {
     /// Energy intake per adult equivalent below which mortality rises; kcal/day. Literature §11: 1,500–1,900
     /// kcal national mean in 1960 with famine; 2,060 in the 1959 survey. Range 1,600–2,100.
     pub famine_kcal_threshold: f64,
-    /// Strength of the famine hazard: the multiplier is exp(strength × deficit²) − 1 extra, with the deficit the
-    /// relative shortfall below the threshold; dimensionless. Calibrated in the Leap issue. Range 2–30.
+    /// Strength of the famine hazard: the multiplier is 1 + sensitivity × (exp(strength × deficit) − 1), with the
+    /// deficit the relative shortfall below the threshold; dimensionless. Calibrated. Range 2–9.
     pub famine_mortality_strength: f64,
     /// Famine sensitivity of children under 10, relative to adults 10–49. Ashton et al. 1984: 41% of excess
     /// deaths under age 10 (literature §11). Range 1–3.
@@ -63,6 +77,9 @@ pub struct RegistrationParams {
     pub birth_completeness_trend: f64,
     /// Upper bound of completeness; fraction. Range 0.85–1.
     pub completeness_max: f64,
+    /// Deaths hidden by cadres under political pressure: death completeness × (1 − hiding · π_p); births are
+    /// hidden a third as much. "Registered births and deaths are reports too." Range 0–0.5.
+    pub pressure_hiding: f64,
     /// How far a crisis death rate overwhelms registration: completeness is divided by
     /// 1 + overload × (true monthly CDR − normal) / normal. Banister: 0.57 registered in 1960 vs ≈ 0.65 trend. Range 0–0.3.
     pub crisis_overload: f64,
@@ -91,6 +108,10 @@ pub struct AgricultureParams {
     /// Share of output kept by teams for seed, feed and losses; fraction. 1950s grain balance: seed ≈ 8%,
     /// feed and waste ≈ 10% (assumption; range from the grain-balance literature 12–25%). Range 0.12–0.25.
     pub seed_feed_waste_share: f64,
+    /// Share of rural production teams growing no grain (cash crops, forests, fisheries, pastures) and fed by
+    /// state resale; fraction. 1957 gross − net procurement = 48.0 − 33.9 = 14.1 Mt resold to the countryside
+    /// (literature, validation targets §2) ≈ 65 M people at 210 kg. Range 0.04–0.15.
+    pub cash_crop_share: f64,
 }
 
 /// Parameters of `weather`.
@@ -146,9 +167,11 @@ pub struct FoodParams {
     pub state_other_uses_mt: f64,
     /// Reserve of urban rations the granary keeps before it pays other uses; months. Range 3–9.
     pub state_reserve_months: f64,
+    /// Ceiling of the granary in months of urban rations; stock above it is released to other uses. Range 12–36.
+    pub state_ceiling_months: f64,
 }
 
-/// All parameters.
+/// All parameters, by mechanism, and the dates of the timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
@@ -157,6 +180,20 @@ pub struct Params {
     pub agriculture: AgricultureParams,
     pub weather: WeatherParams,
     pub food: FoodParams,
+    pub timeline: Timeline,
+    pub politics: PoliticsParams,
+    pub reporting: ReportingParams,
+    pub procurement: LeapProcurementParams,
+    pub trade: TradeParams,
+    pub communes: CommunesParams,
+    pub mess_halls: MessHallParams,
+    pub labor_mobilization: LaborParams,
+    pub backyard_steel: SteelParams,
+    pub four_pests: PestsParams,
+    pub agronomy: AgronomyParams,
+    pub industry: IndustryParams,
+    pub retrenchment: RetrenchmentParams,
+    pub public_health: PublicHealthParams,
 }
 
 impl Default for Params {
@@ -170,7 +207,7 @@ impl Default for Params {
                 male_excess_mortality: 1.08,
                 sex_ratio_at_birth: 1.05,
                 famine_kcal_threshold: 1900.0,
-                famine_mortality_strength: 12.0,
+                famine_mortality_strength: 5.0,
                 famine_sensitivity_child: 1.6,
                 famine_sensitivity_old: 1.4,
                 famine_sensitivity_male: 1.15,
@@ -184,6 +221,7 @@ impl Default for Params {
                 birth_completeness_1955: 0.75,
                 birth_completeness_trend: 0.014,
                 completeness_max: 0.95,
+                pressure_hiding: 0.2,
                 crisis_overload: 0.12,
             },
             agriculture: AgricultureParams {
@@ -192,12 +230,11 @@ impl Default for Params {
                 summer_harvest_share: 0.3,
                 team_productivity_sd: 0.15,
                 team_yield_noise_sd: 0.08,
-                work_capacity_loss: 1.0,
+                work_capacity_loss: 0.6,
                 seed_feed_waste_share: 0.18,
+                cash_crop_share: 0.08,
             },
-            weather: WeatherParams {
-                max_yield_loss: 0.15,
-            },
+            weather: WeatherParams { max_yield_loss: 0.15 },
             food: FoodParams {
                 procurement_rate: 0.25,
                 procurement_progressivity: 0.2,
@@ -210,9 +247,88 @@ impl Default for Params {
                 work_point_share: 0.3,
                 baseline_net_exports_mt: 2.16,
                 initial_state_stock_months: 9.0,
-                state_other_uses_mt: 24.0,
+                state_other_uses_mt: 12.0,
                 state_reserve_months: 6.0,
+                state_ceiling_months: 18.0,
             },
+            timeline: Timeline::default(),
+            politics: PoliticsParams::default(),
+            reporting: ReportingParams::default(),
+            procurement: LeapProcurementParams::default(),
+            trade: TradeParams::default(),
+            communes: CommunesParams::default(),
+            mess_halls: MessHallParams::default(),
+            labor_mobilization: LaborParams::default(),
+            backyard_steel: SteelParams::default(),
+            four_pests: PestsParams::default(),
+            agronomy: AgronomyParams::default(),
+            industry: IndustryParams::default(),
+            retrenchment: RetrenchmentParams::default(),
+            public_health: PublicHealthParams::default(),
         }
+    }
+}
+
+impl Params {
+    /// The numeric parameter at `path` (`group.field`, e.g. `communes.effort_loss`), if there is one.
+    pub fn get_path(&self, path: &str) -> Option<f64> {
+        let v = serde_json::to_value(self).ok()?;
+        v.pointer(&json_pointer(path))?.as_f64()
+    }
+
+    /// Sets the numeric parameter at `path`; the error names the path when it does not exist or is not a number.
+    pub fn set_path(&mut self, path: &str, value: f64) -> Result<(), String> {
+        let mut v = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        let slot = v.pointer_mut(&json_pointer(path)).ok_or_else(|| format!("no parameter {path}"))?;
+        if !slot.is_number() {
+            return Err(format!("parameter {path} is not a number"));
+        }
+        *slot = serde_json::json!(value);
+        *self = serde_json::from_value(v).map_err(|e| format!("{path}: {e}"))?;
+        Ok(())
+    }
+
+    /// The defaults with the shipped calibration applied (`calibration/params.json`, written by
+    /// `leapsim calibrate`).
+    pub fn calibrated() -> Params {
+        let mut p = Params::default();
+        let values: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(CALIBRATED).expect("calibration/params.json is a JSON object (checked by a test)");
+        for (path, v) in &values {
+            let x = v.as_f64().expect("calibrated values are numbers (checked by a test)");
+            p.set_path(path, x).expect("calibrated paths exist (checked by a test)");
+        }
+        p
+    }
+}
+
+/// The shipped calibration: `path → value` for the free parameters.
+pub const CALIBRATED: &str = include_str!("../../../calibration/params.json");
+
+fn json_pointer(path: &str) -> String {
+    format!("/{}", path.replace('.', "/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_calibration_applies() {
+        let values: serde_json::Map<String, serde_json::Value> = serde_json::from_str(CALIBRATED).unwrap();
+        let p = Params::calibrated();
+        for (path, v) in &values {
+            assert_eq!(p.get_path(path), v.as_f64(), "{path}");
+        }
+    }
+
+    #[test]
+    fn paths_address_single_parameters() {
+        let mut p = Params::default();
+        p.set_path("communes.effort_loss", 0.2).unwrap();
+        assert_eq!(p.communes.effort_loss, 0.2);
+        assert_eq!(p.get_path("communes.effort_loss"), Some(0.2));
+        assert!(p.set_path("communes.no_such", 1.0).is_err());
+        assert!(p.set_path("timeline.lushan", 1.0).is_err());
     }
 }

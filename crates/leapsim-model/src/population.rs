@@ -169,6 +169,11 @@ pub struct Teams {
     pub quality: Vec<f32>,
     /// Working-age members at creation: the labour the land was farmed with in 1955.
     pub base_workers: Vec<f32>,
+    /// Whether the team runs a communal mess hall while they exist (drawn once from the province's
+    /// participation).
+    pub mess_hall: Vec<bool>,
+    /// The team's collective granary (mess halls); kg.
+    pub stock: Vec<f64>,
 }
 
 impl Teams {
@@ -181,6 +186,6 @@ impl Teams {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.commune.capacity() * 24
+        self.commune.capacity() * 33
     }
 }

@@ -30,21 +30,20 @@ pub struct ProvinceMonth {
     pub rural_eaten: f64,
     pub urban_eaten: f64,
     pub rural_stock_end: f64,
-    /// Σ over households of (kcal per adult equivalent × members).
+    /// Σ over households of (kcal per adult equivalent × adult equivalents): the energy eaten per day.
     pub kcal_rural_sum: f64,
     pub kcal_urban_sum: f64,
+    /// Grain lost in mess halls.
+    pub mess_waste: f64,
+    /// The centre's belief about this year's harvest at the end of the month.
+    pub belief_end: f64,
     pub rural_persons_start: f64,
     pub urban_persons_start: f64,
     pub age_sex: Option<Box<[[u64; 101]; 2]>>,
 }
 
 impl ProvinceMonth {
-    pub fn fill_demography(
-        &mut self,
-        c: PassCounts,
-        births_registered: u64,
-        deaths_registered: u64,
-    ) {
+    pub fn fill_demography(&mut self, c: PassCounts, births_registered: u64, deaths_registered: u64) {
         self.people.births = c.births;
         self.people.deaths = c.deaths;
         self.people.end = c.population_end;
@@ -72,6 +71,13 @@ pub struct NationalMonth {
     pub imports: f64,
     pub other_uses: f64,
     pub state_stock_end: f64,
+    /// National political pressure.
+    pub pressure: f64,
+    /// Steel made this month: usable and reported; tonnes (real units).
+    pub steel_usable_t: f64,
+    pub steel_reported_t: f64,
+    /// Share of the land sown this year.
+    pub sown_area_share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +108,10 @@ pub struct YearTotals {
     pub kcal_rural_per_day: f64,
     pub kcal_urban_per_day: f64,
     pub state_stock_end_mt: f64,
+    pub steel_reported_mt: f64,
+    pub steel_usable_mt: f64,
+    pub imports_mt: f64,
+    pub sown_area_share: f64,
 }
 
 impl YearTotals {
@@ -138,14 +148,9 @@ pub struct RunResults {
 
 const KG_PER_MT: f64 = 1e9;
 
-/// Steel output of the 1957 course until the `industry` mechanism exists: the official 1955–57 output
-/// (data/national.csv), then growth at the Second Five-Year Plan's 1956 proposal (10.5–12 Mt in 1962,
-/// ≈ 15%/yr). An exogenous input, not a result; reported = usable in this world.
+/// Steel output before 1958: the official series (data/national.csv); from 1958 `industry` makes it.
 pub fn baseline_steel_mt(year: i32) -> f64 {
-    match leapsim_data::national_year(year) {
-        Some(n) if year <= 1957 => n.steel_mt,
-        _ => 5.35 * 1.15f64.powi(year - 1957),
-    }
+    leapsim_data::national_year(year).map_or(5.35, |n| n.steel_mt)
 }
 
 impl RunResults {
@@ -156,13 +161,7 @@ impl RunResults {
         phase_seconds: [f64; 4],
         build_seconds: f64,
     ) -> Self {
-        RunResults {
-            scenario,
-            options,
-            records,
-            phase_seconds,
-            build_seconds,
-        }
+        RunResults { scenario, options, records, phase_seconds, build_seconds }
     }
 
     fn scale(&self) -> f64 {
@@ -170,10 +169,7 @@ impl RunResults {
     }
 
     pub fn province_names(&self) -> Vec<String> {
-        leapsim_data::provinces()
-            .iter()
-            .map(|p| p.name.clone())
-            .collect()
+        leapsim_data::provinces().iter().map(|p| p.name.clone()).collect()
     }
 
     /// Yearly totals for the nation (`province == None`) or one province.
@@ -185,12 +181,8 @@ impl RunResults {
             let year = r.month.year();
             if out.last().map(|y| y.year) != Some(year) {
                 kcal = (0.0, 0.0, 0.0, 0.0);
-                let mut y = YearTotals {
-                    year,
-                    ..Default::default()
-                };
-                y.population_start =
-                    sum(r, province, &|pm: &ProvinceMonth| pm.people.start as f64) * s;
+                let mut y = YearTotals { year, ..Default::default() };
+                y.population_start = sum(r, province, &|pm: &ProvinceMonth| pm.people.start as f64) * s;
                 out.push(y);
             }
             let y = out.last_mut().expect("pushed above");
@@ -201,7 +193,8 @@ impl RunResults {
             y.deaths_registered += f(&|pm| pm.deaths_registered as f64) * s;
             y.deaths_under10 += f(&|pm| pm.deaths_under10 as f64) * s;
             y.grain_output_mt += f(&|pm| pm.grain_output) * s / KG_PER_MT;
-            y.grain_output_reported_mt += f(&|pm| pm.grain_output_reported) * s / KG_PER_MT;
+            // What the centre believes about the year's harvest at the end of the year.
+            y.grain_output_reported_mt = f(&|pm| pm.belief_end) * s / KG_PER_MT;
             y.procurement_mt += f(&|pm| pm.procurement_gross()) * s / KG_PER_MT;
             y.resale_mt += f(&|pm| pm.resale) * s / KG_PER_MT;
             y.population_end = f(&|pm| pm.people.end as f64) * s;
@@ -210,19 +203,15 @@ impl RunResults {
             kcal.1 += f(&|pm| pm.rural_persons_start);
             kcal.2 += f(&|pm| pm.kcal_urban_sum);
             kcal.3 += f(&|pm| pm.urban_persons_start);
-            y.kcal_rural_per_day = if kcal.1 > 0.0 {
-                kcal.0 / kcal.1
-            } else {
-                f64::NAN
-            };
-            y.kcal_urban_per_day = if kcal.3 > 0.0 {
-                kcal.2 / kcal.3
-            } else {
-                f64::NAN
-            };
+            y.kcal_rural_per_day = if kcal.1 > 0.0 { kcal.0 / kcal.1 } else { f64::NAN };
+            y.kcal_urban_per_day = if kcal.3 > 0.0 { kcal.2 / kcal.3 } else { f64::NAN };
             if province.is_none() {
                 y.net_exports_mt += (r.national.exports - r.national.imports) * s / KG_PER_MT;
                 y.state_stock_end_mt = r.national.state_stock_end * s / KG_PER_MT;
+                y.steel_reported_mt += r.national.steel_reported_t / 1e6;
+                y.steel_usable_mt += r.national.steel_usable_t / 1e6;
+                y.imports_mt += r.national.imports * s / KG_PER_MT;
+                y.sown_area_share = r.national.sown_area_share;
             }
             y.population_mid = 0.5 * (y.population_start + y.population_end);
         }
@@ -232,9 +221,7 @@ impl RunResults {
     pub fn national_yearly_table(&self) -> Table {
         let ys = self.yearly(None);
         let col = |f: &dyn Fn(&YearTotals) -> f64| ys.iter().map(f).collect::<Vec<f64>>();
-        let int = |f: &dyn Fn(&YearTotals) -> f64| {
-            ys.iter().map(|y| f(y).round() as i64).collect::<Vec<i64>>()
-        };
+        let int = |f: &dyn Fn(&YearTotals) -> f64| ys.iter().map(|y| f(y).round() as i64).collect::<Vec<i64>>();
         Table::new()
             .with_i64("year", ys.iter().map(|y| y.year as i64).collect())
             .with_i64("population_end", int(&|y| y.population_end))
@@ -246,46 +233,26 @@ impl RunResults {
             .with_f64("cbr_registered", col(&|y| round(y.cbr_registered(), 3)))
             .with_f64("cdr_registered", col(&|y| round(y.cdr_registered(), 3)))
             .with_f64("grain_output_mt", col(&|y| round(y.grain_output_mt, 4)))
-            .with_f64(
-                "grain_output_reported_mt",
-                col(&|y| round(y.grain_output_reported_mt, 4)),
-            )
+            .with_f64("grain_output_reported_mt", col(&|y| round(y.grain_output_reported_mt, 4)))
             .with_f64("procurement_mt", col(&|y| round(y.procurement_mt, 4)))
-            .with_f64(
-                "procurement_ratio",
-                col(&|y| round(ratio(y.procurement_mt, y.grain_output_mt), 5)),
-            )
+            .with_f64("procurement_ratio", col(&|y| round(ratio(y.procurement_mt, y.grain_output_mt), 5)))
             .with_f64("net_exports_mt", col(&|y| round(y.net_exports_mt, 4)))
             .with_i64("urban_population", int(&|y| y.urban_population))
-            .with_f64(
-                "steel_reported_mt",
-                col(&|y| round(baseline_steel_mt(y.year), 4)),
-            )
-            .with_f64(
-                "steel_usable_mt",
-                col(&|y| round(baseline_steel_mt(y.year), 4)),
-            )
-            .with_f64(
-                "kcal_rural_per_day",
-                col(&|y| round(y.kcal_rural_per_day, 1)),
-            )
-            .with_f64(
-                "kcal_urban_per_day",
-                col(&|y| round(y.kcal_urban_per_day, 1)),
-            )
+            .with_f64("steel_reported_mt", col(&|y| round(y.steel_reported_mt, 4)))
+            .with_f64("steel_usable_mt", col(&|y| round(y.steel_usable_mt, 4)))
+            .with_f64("kcal_rural_per_day", col(&|y| round(y.kcal_rural_per_day, 1)))
+            .with_f64("kcal_urban_per_day", col(&|y| round(y.kcal_urban_per_day, 1)))
             .with_f64("resale_mt", col(&|y| round(y.resale_mt, 4)))
-            .with_f64(
-                "state_stock_end_mt",
-                col(&|y| round(y.state_stock_end_mt, 4)),
-            )
+            .with_f64("state_stock_end_mt", col(&|y| round(y.state_stock_end_mt, 4)))
             .with_i64("deaths_under10", int(&|y| y.deaths_under10))
+            .with_f64("imports_mt", col(&|y| round(y.imports_mt, 4)))
+            .with_f64("sown_area_share", col(&|y| round(y.sown_area_share, 4)))
     }
 
     pub fn provincial_yearly_table(&self) -> Table {
         let names = self.province_names();
         let mut t = Table::new();
-        let (mut prov, mut year, mut pop, mut births, mut deaths) =
-            (vec![], vec![], vec![], vec![], vec![]);
+        let (mut prov, mut year, mut pop, mut births, mut deaths) = (vec![], vec![], vec![], vec![], vec![]);
         let (mut cbr, mut cdr, mut cdr_reg, mut grain, mut grain_rep, mut procm, mut kcal) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for (i, name) in names.iter().enumerate() {
@@ -323,96 +290,36 @@ impl RunResults {
     /// Monthly series of one scope; the national table adds the granary.
     fn monthly_columns(&self, province: Option<usize>, t: &mut Table) {
         let s = self.scale();
-        let f = |g: &dyn Fn(&ProvinceMonth) -> f64| {
-            self.records
-                .iter()
-                .map(|r| sum(r, province, g))
-                .collect::<Vec<f64>>()
-        };
-        let count = |g: &dyn Fn(&ProvinceMonth) -> f64| {
-            f(g).into_iter()
-                .map(|x| (x * s).round() as i64)
-                .collect::<Vec<i64>>()
-        };
+        let f =
+            |g: &dyn Fn(&ProvinceMonth) -> f64| self.records.iter().map(|r| sum(r, province, g)).collect::<Vec<f64>>();
+        let count =
+            |g: &dyn Fn(&ProvinceMonth) -> f64| f(g).into_iter().map(|x| (x * s).round() as i64).collect::<Vec<i64>>();
         let mt = |g: &dyn Fn(&ProvinceMonth) -> f64| {
-            f(g).into_iter()
-                .map(|x| round(x * s / KG_PER_MT, 6))
-                .collect::<Vec<f64>>()
+            f(g).into_iter().map(|x| round(x * s / KG_PER_MT, 6)).collect::<Vec<f64>>()
         };
-        t.push(
-            "year",
-            leapsim_core::Column::I64(self.records.iter().map(|r| r.month.year() as i64).collect()),
-        );
+        t.push("year", leapsim_core::Column::I64(self.records.iter().map(|r| r.month.year() as i64).collect()));
         t.push(
             "month",
-            leapsim_core::Column::I64(
-                self.records
-                    .iter()
-                    .map(|r| r.month.month_of_year() as i64)
-                    .collect(),
-            ),
+            leapsim_core::Column::I64(self.records.iter().map(|r| r.month.month_of_year() as i64).collect()),
         );
-        t.push(
-            "population",
-            leapsim_core::Column::I64(count(&|pm| pm.people.end as f64)),
-        );
-        t.push(
-            "urban_population",
-            leapsim_core::Column::I64(count(&|pm| pm.urban_end as f64)),
-        );
-        t.push(
-            "births",
-            leapsim_core::Column::I64(count(&|pm| pm.people.births as f64)),
-        );
-        t.push(
-            "deaths",
-            leapsim_core::Column::I64(count(&|pm| pm.people.deaths as f64)),
-        );
-        t.push(
-            "births_registered",
-            leapsim_core::Column::I64(count(&|pm| pm.births_registered as f64)),
-        );
-        t.push(
-            "deaths_registered",
-            leapsim_core::Column::I64(count(&|pm| pm.deaths_registered as f64)),
-        );
-        t.push(
-            "deaths_under10",
-            leapsim_core::Column::I64(count(&|pm| pm.deaths_under10 as f64)),
-        );
-        t.push(
-            "migrants_to_towns",
-            leapsim_core::Column::I64(count(&|pm| pm.migrants as f64)),
-        );
-        t.push(
-            "grain_output_mt",
-            leapsim_core::Column::F64(mt(&|pm| pm.grain_output)),
-        );
-        t.push(
-            "grain_output_reported_mt",
-            leapsim_core::Column::F64(mt(&|pm| pm.grain_output_reported)),
-        );
-        t.push(
-            "procurement_mt",
-            leapsim_core::Column::F64(mt(&|pm| pm.procurement_gross())),
-        );
+        t.push("population", leapsim_core::Column::I64(count(&|pm| pm.people.end as f64)));
+        t.push("urban_population", leapsim_core::Column::I64(count(&|pm| pm.urban_end as f64)));
+        t.push("births", leapsim_core::Column::I64(count(&|pm| pm.people.births as f64)));
+        t.push("deaths", leapsim_core::Column::I64(count(&|pm| pm.people.deaths as f64)));
+        t.push("births_registered", leapsim_core::Column::I64(count(&|pm| pm.births_registered as f64)));
+        t.push("deaths_registered", leapsim_core::Column::I64(count(&|pm| pm.deaths_registered as f64)));
+        t.push("deaths_under10", leapsim_core::Column::I64(count(&|pm| pm.deaths_under10 as f64)));
+        t.push("migrants_to_towns", leapsim_core::Column::I64(count(&|pm| pm.migrants as f64)));
+        t.push("grain_output_mt", leapsim_core::Column::F64(mt(&|pm| pm.grain_output)));
+        t.push("grain_output_reported_mt", leapsim_core::Column::F64(mt(&|pm| pm.grain_output_reported)));
+        t.push("centre_belief_year_mt", leapsim_core::Column::F64(mt(&|pm| pm.belief_end)));
+        t.push("procurement_mt", leapsim_core::Column::F64(mt(&|pm| pm.procurement_gross())));
         t.push("resale_mt", leapsim_core::Column::F64(mt(&|pm| pm.resale)));
-        t.push(
-            "urban_rations_mt",
-            leapsim_core::Column::F64(mt(&|pm| pm.urban_rations)),
-        );
-        t.push(
-            "rural_eaten_mt",
-            leapsim_core::Column::F64(mt(&|pm| pm.rural_eaten)),
-        );
-        t.push(
-            "seed_feed_waste_mt",
-            leapsim_core::Column::F64(mt(&|pm| pm.seed_feed_waste)),
-        );
-        t.push(
-            "rural_stock_mt",
-            leapsim_core::Column::F64(mt(&|pm| pm.rural_stock_end)),
-        );
+        t.push("urban_rations_mt", leapsim_core::Column::F64(mt(&|pm| pm.urban_rations)));
+        t.push("rural_eaten_mt", leapsim_core::Column::F64(mt(&|pm| pm.rural_eaten)));
+        t.push("seed_feed_waste_mt", leapsim_core::Column::F64(mt(&|pm| pm.seed_feed_waste)));
+        t.push("mess_hall_waste_mt", leapsim_core::Column::F64(mt(&|pm| pm.mess_waste)));
+        t.push("rural_stock_mt", leapsim_core::Column::F64(mt(&|pm| pm.rural_stock_end)));
         let per_day = |a: &dyn Fn(&ProvinceMonth) -> f64, b: &dyn Fn(&ProvinceMonth) -> f64| {
             self.records
                 .iter()
@@ -428,15 +335,11 @@ impl RunResults {
         };
         t.push(
             "kcal_rural_per_day",
-            leapsim_core::Column::F64(per_day(&|pm| pm.kcal_rural_sum, &|pm| {
-                pm.rural_persons_start
-            })),
+            leapsim_core::Column::F64(per_day(&|pm| pm.kcal_rural_sum, &|pm| pm.rural_persons_start)),
         );
         t.push(
             "kcal_urban_per_day",
-            leapsim_core::Column::F64(per_day(&|pm| pm.kcal_urban_sum, &|pm| {
-                pm.urban_persons_start
-            })),
+            leapsim_core::Column::F64(per_day(&|pm| pm.kcal_urban_sum, &|pm| pm.urban_persons_start)),
         );
     }
 
@@ -445,23 +348,19 @@ impl RunResults {
         self.monthly_columns(None, &mut t);
         let s = self.scale();
         let mt = |g: &dyn Fn(&NationalMonth) -> f64| {
-            self.records
-                .iter()
-                .map(|r| round(g(&r.national) * s / KG_PER_MT, 6))
-                .collect::<Vec<f64>>()
+            self.records.iter().map(|r| round(g(&r.national) * s / KG_PER_MT, 6)).collect::<Vec<f64>>()
         };
-        t.push(
-            "net_exports_mt",
-            leapsim_core::Column::F64(mt(&|n| n.exports - n.imports)),
-        );
-        t.push(
-            "other_state_uses_mt",
-            leapsim_core::Column::F64(mt(&|n| n.other_uses)),
-        );
-        t.push(
-            "state_stock_mt",
-            leapsim_core::Column::F64(mt(&|n| n.state_stock_end)),
-        );
+        t.push("net_exports_mt", leapsim_core::Column::F64(mt(&|n| n.exports - n.imports)));
+        t.push("other_state_uses_mt", leapsim_core::Column::F64(mt(&|n| n.other_uses)));
+        t.push("state_stock_mt", leapsim_core::Column::F64(mt(&|n| n.state_stock_end)));
+        let per_month = |g: &dyn Fn(&NationalMonth) -> f64| {
+            self.records.iter().map(|r| round(g(&r.national), 6)).collect::<Vec<f64>>()
+        };
+        t.push("imports_mt", leapsim_core::Column::F64(mt(&|n| n.imports)));
+        t.push("political_pressure", leapsim_core::Column::F64(per_month(&|n| n.pressure)));
+        t.push("steel_reported_mt", leapsim_core::Column::F64(per_month(&|n| n.steel_reported_t / 1e6)));
+        t.push("steel_usable_mt", leapsim_core::Column::F64(per_month(&|n| n.steel_usable_t / 1e6)));
+        t.push("sown_area_share", leapsim_core::Column::F64(per_month(&|n| n.sown_area_share)));
         t
     }
 
@@ -470,10 +369,7 @@ impl RunResults {
         let mut all = Table::new();
         for (i, name) in names.iter().enumerate() {
             let mut t = Table::new();
-            t.push(
-                "province",
-                leapsim_core::Column::Str(vec![name.clone(); self.records.len()]),
-            );
+            t.push("province", leapsim_core::Column::Str(vec![name.clone(); self.records.len()]));
             self.monthly_columns(Some(i), &mut t);
             append(&mut all, t);
         }
@@ -502,11 +398,7 @@ impl RunResults {
                 female.push(tot[1][k] as i64 * s);
             }
         }
-        Table::new()
-            .with_i64("year", year)
-            .with_i64("age", age)
-            .with_i64("male", male)
-            .with_i64("female", female)
+        Table::new().with_i64("year", year).with_i64("age", age).with_i64("male", male).with_i64("female", female)
     }
 
     /// `summary.json` of DESIGN §5. `no_leap` is the counterfactual run with the same seed and scale, or
@@ -515,8 +407,7 @@ impl RunResults {
         let ys = self.yearly(None);
         let window = |y: i32| (1958..=1962).contains(&y);
         // Against no_leap.
-        let (mut ex_nl, mut lb_nl, mut ex_nl_total, mut lb_nl_total) =
-            (BTreeMap::new(), BTreeMap::new(), 0.0, 0.0);
+        let (mut ex_nl, mut lb_nl, mut ex_nl_total, mut lb_nl_total) = (BTreeMap::new(), BTreeMap::new(), 0.0, 0.0);
         let nl_years = no_leap.map(|r| r.yearly(None));
         for y in ys.iter().filter(|y| window(y.year)) {
             let (d, b) = match &nl_years {
@@ -532,21 +423,10 @@ impl RunResults {
             lb_nl_total += b;
         }
         // Against the 1955–57 trend (Yao 1999): ED_t = POP_{t−1}·(ADR_t − EDR), EDR the mean 1955–57 rate.
-        let base: Vec<&YearTotals> = ys
-            .iter()
-            .filter(|y| (1955..=1957).contains(&y.year))
-            .collect();
+        let base: Vec<&YearTotals> = ys.iter().filter(|y| (1955..=1957).contains(&y.year)).collect();
         let (trend_deaths, trend_births) = if base.len() == 3 {
-            let cdr = base
-                .iter()
-                .map(|y| y.deaths / y.population_mid)
-                .sum::<f64>()
-                / 3.0;
-            let cbr = base
-                .iter()
-                .map(|y| y.births / y.population_mid)
-                .sum::<f64>()
-                / 3.0;
+            let cdr = base.iter().map(|y| y.deaths / y.population_mid).sum::<f64>() / 3.0;
+            let cbr = base.iter().map(|y| y.births / y.population_mid).sum::<f64>() / 3.0;
             (Some(cdr), Some(cbr))
         } else {
             (None, None)
@@ -561,15 +441,14 @@ impl RunResults {
                 lb_tr_total += b;
             }
         }
-        let peak = ys
-            .iter()
-            .filter(|y| window(y.year))
-            .max_by(|a, b| a.cdr().total_cmp(&b.cdr()));
-        let ratio_1958 = ys
-            .iter()
-            .find(|y| y.year == 1958)
-            .map(|y| ratio(y.grain_output_reported_mt, y.grain_output_mt));
+        let peak = ys.iter().filter(|y| window(y.year)).max_by(|a, b| a.cdr().total_cmp(&b.cdr()));
+        let ratio_1958 =
+            ys.iter().find(|y| y.year == 1958).map(|y| ratio(y.grain_output_reported_mt, y.grain_output_mt));
         let trend_available = trend_deaths.is_some();
+        // The counterfactual's own excess against the 1955–57 trend (DESIGN §6: below 2 million).
+        let no_leap_vs_trend = no_leap
+            .map(|r| r.summary(None)["excess_deaths"]["vs_trend"]["total"].clone())
+            .unwrap_or(Value::Null);
         json!({
             "scenario": self.scenario.name,
             "seed": self.options.seed,
@@ -583,6 +462,7 @@ impl RunResults {
                 "vs_trend": if trend_available { json!({"total": lb_tr_total.round()}) } else { Value::Null },
             },
             "peak_cdr": peak.map_or(Value::Null, |y| json!({"year": y.year, "cdr": round(y.cdr(), 3), "cdr_registered": round(y.cdr_registered(), 3)})),
+            "no_leap": {"excess_deaths_vs_trend": no_leap_vs_trend},
             "grain_output_reported_vs_true_1958": ratio_1958.map_or(Value::Null, |r| json!(round(r, 4))),
         })
     }

@@ -3,7 +3,8 @@
 //! run it with an [`Observer`], get [`RunResults`] in memory. Files are one sink among others.
 
 use crate::mechanisms::demography::{self, PassContext};
-use crate::mechanisms::{agriculture, food, procurement, registration, trade, weather};
+use crate::mechanisms::{agriculture, agronomy, food, politics, procurement, registration, reporting, trade, weather};
+use crate::policy::{policy, Policy};
 use crate::population::URBAN;
 use crate::results::{MonthRecord, NationalMonth, ProvinceMonth, RunResults};
 use crate::scenario::Scenario;
@@ -26,12 +27,7 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions {
-            scale: 100,
-            seed: 1,
-            threads: 1,
-            period: Period::default_run(),
-        }
+        RunOptions { scale: 100, seed: 1, threads: 1, period: Period::default_run() }
     }
 }
 
@@ -59,12 +55,55 @@ pub struct Quiet;
 impl Observer for Quiet {}
 
 /// Phases of a month, for the wall-time report.
-pub const PHASES: [&str; 4] = [
-    "harvest_procurement",
-    "centre",
-    "distribution_consumption",
-    "demography_registration",
-];
+pub const PHASES: [&str; 4] = ["harvest_procurement", "centre", "distribution_consumption", "demography_registration"];
+
+/// What the centre knows and plans with: beliefs about harvests (from reports, corrected as slowly as
+/// politics allows), the sown area it ordered, and the capacity of state industry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Centre {
+    /// Belief about this year's harvest so far, per province; kg.
+    pub belief_this_year: Vec<f64>,
+    /// Belief about last year's harvest, per province; kg.
+    pub belief_last_year: Vec<f64>,
+    /// What really was harvested (the centre does not see it; beliefs move towards it), per province; kg.
+    pub truth_this_year: Vec<f64>,
+    pub truth_last_year: Vec<f64>,
+    /// Normal output of this and last year (normal weather, 1955 labour), per province; kg.
+    pub normal_this_year: Vec<f64>,
+    pub normal_last_year: Vec<f64>,
+    /// Share of the land sown this year (`agronomy`), decided at the last autumn sowing.
+    pub sown_area_share: f64,
+    pub sown_area_next_year: f64,
+    /// Capacity of state steel industry relative to 1957 (`industry`).
+    pub industry_capacity: f64,
+}
+
+impl Centre {
+    fn new(n: usize) -> Centre {
+        Centre {
+            belief_this_year: vec![0.0; n],
+            belief_last_year: vec![0.0; n],
+            truth_this_year: vec![0.0; n],
+            truth_last_year: vec![0.0; n],
+            normal_this_year: vec![0.0; n],
+            normal_last_year: vec![0.0; n],
+            sown_area_share: 1.0,
+            sown_area_next_year: 1.0,
+            industry_capacity: 1.0,
+        }
+    }
+
+    /// A new calendar year: this year's beliefs become last year's.
+    fn new_year(&mut self) {
+        std::mem::swap(&mut self.belief_last_year, &mut self.belief_this_year);
+        std::mem::swap(&mut self.truth_last_year, &mut self.truth_this_year);
+        std::mem::swap(&mut self.normal_last_year, &mut self.normal_this_year);
+        for v in [&mut self.belief_this_year, &mut self.truth_this_year, &mut self.normal_this_year] {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+        self.sown_area_share = self.sown_area_next_year;
+    }
+}
 
 pub struct Simulation {
     pub scenario: Scenario,
@@ -73,6 +112,7 @@ pub struct Simulation {
     pub provinces: Vec<Province>,
     /// The state granary; kg (simulated units).
     pub state_stock: f64,
+    pub centre: Centre,
     pub month: Month,
     pool: rayon::ThreadPool,
     pub phase_seconds: [f64; 4],
@@ -83,11 +123,15 @@ pub struct Simulation {
 #[derive(Debug, Clone, Default)]
 struct HarvestReport {
     output: f64,
+    normal_output: f64,
     reported_output: f64,
     seed_feed_waste: f64,
     procured: f64,
     resale_requested: f64,
     urban_need: f64,
+    rural_workers: f64,
+    /// The province's political pressure this month.
+    pressure: f64,
 }
 
 /// Per-province scratch kept between the two parallel phases of a month.
@@ -119,32 +163,23 @@ impl Simulation {
         let mut provinces: Vec<Province> = pool.install(|| {
             data.par_iter()
                 .enumerate()
-                .map(|(i, d)| {
-                    world::build_province(
-                        i,
-                        d,
-                        &scenario.params,
-                        &demo,
-                        options.scale,
-                        options.seed,
-                        start,
-                    )
-                })
+                .map(|(i, d)| world::build_province(i, d, &scenario.params, &demo, options.scale, options.seed, start))
                 .collect()
         });
         world::set_relative_productivity(&mut provinces);
         let urban_need: f64 = provinces.iter().map(|p| urban_need_kg(p, &scenario)).sum();
         let f = &scenario.params.food;
-        let other = (f.state_other_uses_mt * 1e9 / 12.0
-            + trade::planned_monthly_net_exports_t(f) * 1000.0)
+        let other = (f.state_other_uses_mt * 1e9 / 12.0 + trade::planned_monthly_net_exports_t(f) * 1000.0)
             / options.scale as f64;
         let state_stock = (urban_need + other) * f.initial_state_stock_months;
+        let centre = Centre::new(provinces.len());
         Ok(Simulation {
             scenario,
             options,
             demo,
             provinces,
             state_stock,
+            centre,
             month: start,
             pool,
             phase_seconds: [0.0; 4],
@@ -156,22 +191,13 @@ impl Simulation {
     pub fn population(&self) -> u64 {
         self.provinces
             .iter()
-            .map(|p| {
-                p.persons
-                    .flags
-                    .iter()
-                    .filter(|&&f| f & crate::population::flag::ALIVE != 0)
-                    .count() as u64
-            })
+            .map(|p| p.persons.flags.iter().filter(|&&f| f & crate::population::flag::ALIVE != 0).count() as u64)
             .sum()
     }
 
     /// Bytes of heap held by the population state.
     pub fn state_bytes(&self) -> usize {
-        self.provinces
-            .iter()
-            .map(|p| p.persons.heap_bytes() + p.households.heap_bytes() + p.teams.heap_bytes())
-            .sum()
+        self.provinces.iter().map(|p| p.persons.heap_bytes() + p.households.heap_bytes() + p.teams.heap_bytes()).sum()
     }
 
     /// Runs every month of the period.
@@ -202,56 +228,108 @@ impl Simulation {
         let sc = &self.scenario;
         let p = &sc.params;
         let seed = self.options.seed;
+        let scale = self.options.scale as f64;
 
-        // 0. Housekeeping: once a year drop the dead from the person columns.
+        // 0. Housekeeping: once a year drop the dead from the person columns; the centre's year turns.
         if moy == 1 && month != self.options.period.first {
-            self.pool.install(|| {
-                self.provinces
-                    .par_iter_mut()
-                    .for_each(|pr| pr.persons.compact())
-            });
+            self.pool.install(|| self.provinces.par_iter_mut().for_each(|pr| pr.persons.compact()));
+            self.centre.new_year();
         }
 
-        // 1. weather → agriculture → procurement (harvest months): each team harvests, the state takes
-        //    its quota, teams below the retention floor ask for resale.
+        // 1. politics: the levers in force this month and each province's pressure.
+        let pol = policy(sc, month);
+        let pressures: Vec<f64> = self
+            .provinces
+            .iter()
+            .map(|pr| politics::provincial_pressure(&p.politics, pol.pressure, pr.participation))
+            .collect();
+
+        // 2. weather → agriculture → reporting → procurement (harvest months): teams harvest, report upward,
+        //    and hand over their quota; teams below the floor ask for resale where resale exists.
         let t = Instant::now();
         let harvest_share = agriculture::harvest_share(&p.agriculture, moy);
-        let (reports, mut scratch): (Vec<HarvestReport>, Vec<TeamGrain>) =
-            self.pool.install(|| {
-                self.provinces
-                    .par_iter()
-                    .map(|pr| harvest_and_procure(pr, sc, month, harvest_share, seed))
-                    .unzip()
-            });
+        let centre = &self.centre;
+        let (reports, mut scratch): (Vec<HarvestReport>, Vec<TeamGrain>) = self.pool.install(|| {
+            self.provinces
+                .par_iter()
+                .zip(pressures.par_iter())
+                .map(|(pr, &pressure)| {
+                    let ctx = HarvestContext {
+                        month,
+                        share: harvest_share,
+                        seed,
+                        policy: &pol,
+                        pressure,
+                        belief_last_year: centre.belief_last_year[pr.index],
+                        sown_area_share: centre.sown_area_share,
+                    };
+                    harvest_and_procure(pr, sc, &ctx)
+                })
+                .unzip()
+        });
         self.phase_seconds[0] += t.elapsed().as_secs_f64();
 
-        // 2. The centre: the granary receives procurement, then pays out in order of priority —
-        //    protected urban rations, resale to deficit teams, exports, other state uses.
+        // 3. The centre: beliefs from reports (corrected as slowly as politics allows), the sown area for next
+        //    year, then the granary: it receives procurement and imports and pays out in order of priority —
+        //    protected urban rations, resale, exports, other state uses above a reserve.
         let t = Instant::now();
+        for (i, r) in reports.iter().enumerate() {
+            let c = &mut self.centre;
+            c.belief_this_year[i] += r.reported_output;
+            c.truth_this_year[i] += r.output;
+            c.normal_this_year[i] += r.normal_output;
+            let on = sc.mechanisms.reporting;
+            c.belief_this_year[i] =
+                reporting::learn(&p.reporting, on, c.belief_this_year[i], c.truth_this_year[i], pressures[i]);
+            c.belief_last_year[i] =
+                reporting::learn(&p.reporting, on, c.belief_last_year[i], c.truth_last_year[i], pressures[i]);
+        }
+        if moy == 10 {
+            let belief: f64 = self.centre.belief_this_year.iter().sum();
+            let normal: f64 = self.centre.normal_this_year.iter().sum();
+            self.centre.sown_area_next_year = if sc.mechanisms.agronomy && pol.pressure > 0.0 {
+                agronomy::sown_area_share(&p.agronomy, belief, normal)
+            } else {
+                1.0
+            };
+        }
         let stock_start = self.state_stock;
         let procured: f64 = reports.iter().map(|r| r.procured).sum();
-        let mut available = stock_start + procured;
+        let imports = pol.imports_t * 1000.0 / scale;
+        let mut available = stock_start + procured + imports;
         let urban_need: f64 = reports.iter().map(|r| r.urban_need).sum();
         let resale_requested: f64 = reports.iter().map(|r| r.resale_requested).sum();
         let urban_fraction = fraction(available, urban_need);
         available -= urban_need * urban_fraction;
         let resale_fraction = fraction(available, resale_requested);
         available -= resale_requested * resale_fraction;
-        let scale = self.options.scale as f64;
-        let exports_planned = trade::planned_monthly_net_exports_t(&p.food) * 1000.0 / scale;
+        let exports_planned = if pol.leap_exports {
+            let belief: f64 = self.centre.belief_last_year.iter().sum();
+            let truth: f64 = self.centre.truth_last_year.iter().sum();
+            let ratio = if truth > 0.0 { belief / truth } else { 1.0 };
+            trade::leap_monthly_exports_t(&p.food, &p.trade, ratio)
+        } else {
+            trade::planned_monthly_net_exports_t(&p.food)
+        } * 1000.0
+            / scale;
         let exports = exports_planned.min(available.max(0.0));
         available -= exports;
         let other_planned = p.food.state_other_uses_mt * 1e9 / 12.0 / scale;
         // Other uses flex: they are paid only from stock above a reserve of urban rations, so the
         // protected rations last until the next harvest.
         let reserve = urban_need * p.food.state_reserve_months;
-        let other_uses = other_planned.min((available - reserve).max(0.0));
+        // Stock above a ceiling is released too (to industry, the army and feed): the granary is a buffer, not a
+        // sink.
+        let ceiling = urban_need * p.food.state_ceiling_months;
+        let other_uses = other_planned.min((available - reserve).max(0.0)) + (available - other_planned - ceiling).max(0.0);
         available -= other_uses;
+        // industry: state steel, and the backyard furnaces' iron.
+        let (steel_usable, steel_reported) = industry_month(sc, &mut self.centre, month, scale, &pol, &reports);
         self.phase_seconds[1] += t.elapsed().as_secs_f64();
 
-        // 3. Distribution and consumption, then 4. demography and registration, province by province.
+        // 4. Distribution and consumption, then 5. demography and registration, province by province.
         let t = Instant::now();
-        let hazard = self.demo.monthly_hazard(p, month);
+        let hazard = self.demo.monthly_hazard(p, month, pol.health_factor);
         let demo = &self.demo;
         let cx = PassContext {
             params: p,
@@ -260,14 +338,13 @@ impl Simulation {
             hazard: &hazard,
             seed,
             want_age_structure: moy == 6,
+            famine_response: sc.mechanisms.demography,
+            migration_multiplier: pol.migration_multiplier,
+            return_rate: pol.return_rate,
         };
-        let years_since_1955 = month
-            .0
-            .saturating_sub(Month::from_ym(1955, 1).expect("valid").0)
-            as f64
-            / 12.0;
-        let normal_cdr = p.demography.cdr_1955_true
-            * demography::mortality_trend(&p.demography, years_since_1955);
+        let years_since_1955 = month.0.saturating_sub(Month::from_ym(1955, 1).expect("valid").0) as f64 / 12.0;
+        let normal_cdr = p.demography.cdr_1955_true * demography::mortality_trend(&p.demography, years_since_1955);
+        let beliefs = &self.centre.belief_this_year;
         let results: Vec<(ProvinceMonth, f64, f64)> = self.pool.install(|| {
             self.provinces
                 .par_iter_mut()
@@ -275,24 +352,15 @@ impl Simulation {
                 .zip(reports.par_iter())
                 .map(|((pr, grain), rep)| {
                     let t0 = Instant::now();
-                    let mut pm = distribute_and_eat(
-                        pr,
-                        sc,
-                        month,
-                        grain,
-                        rep,
-                        urban_fraction,
-                        resale_fraction,
-                    );
+                    let mut pm = distribute_and_eat(pr, sc, month, &pol, grain, rep, urban_fraction, resale_fraction);
+                    pm.belief_end = beliefs[pr.index];
                     let t1 = Instant::now();
                     let counts = demography::persons_pass(pr, &cx);
                     let start_pop = pm.people.start;
                     let reg_rng = Rng::new(seed, Stream::Registration);
-                    let cdr = if start_pop > 0 {
-                        counts.deaths as f64 / start_pop as f64 * 12_000.0
-                    } else {
-                        0.0
-                    };
+                    let cdr = if start_pop > 0 { counts.deaths as f64 / start_pop as f64 * 12_000.0 } else { 0.0 };
+                    let hiding =
+                        if sc.mechanisms.politics { p.registration.pressure_hiding * rep.pressure } else { 0.0 };
                     let (rb, rd) = registration::register(
                         &p.registration,
                         sc.mechanisms.registration,
@@ -304,6 +372,7 @@ impl Simulation {
                         counts.deaths,
                         cdr,
                         normal_cdr,
+                        hiding,
                     );
                     pm.fill_demography(counts, rb, rd);
                     (pm, (t1 - t0).as_secs_f64(), t1.elapsed().as_secs_f64())
@@ -311,19 +380,13 @@ impl Simulation {
                 .collect()
         });
         let wall = t.elapsed().as_secs_f64();
-        let (busy_a, busy_b): (f64, f64) = results
-            .iter()
-            .fold((0.0, 0.0), |acc, r| (acc.0 + r.1, acc.1 + r.2));
-        let share_a = if busy_a + busy_b > 0.0 {
-            busy_a / (busy_a + busy_b)
-        } else {
-            0.5
-        };
+        let (busy_a, busy_b): (f64, f64) = results.iter().fold((0.0, 0.0), |acc, r| (acc.0 + r.1, acc.1 + r.2));
+        let share_a = if busy_a + busy_b > 0.0 { busy_a / (busy_a + busy_b) } else { 0.5 };
         self.phase_seconds[2] += wall * share_a;
         self.phase_seconds[3] += wall * (1.0 - share_a);
         let provinces: Vec<ProvinceMonth> = results.into_iter().map(|r| r.0).collect();
 
-        // 5. Over-quota sales after the harvest reach the granary; the ledgers must balance.
+        // 6. Over-quota sales after the harvest reach the granary; the ledgers must balance.
         let sold: f64 = provinces.iter().map(|pm| pm.sold_to_state).sum();
         self.state_stock = available + sold;
         let urban_rations: f64 = provinces.iter().map(|pm| pm.urban_rations).sum();
@@ -334,18 +397,53 @@ impl Simulation {
             urban_rations,
             resale,
             exports,
-            imports: 0.0,
+            imports,
             other_uses,
             state_stock_end: self.state_stock,
+            pressure: pol.pressure,
+            steel_usable_t: steel_usable,
+            steel_reported_t: steel_reported,
+            sown_area_share: self.centre.sown_area_share,
         };
         check_ledgers(month, &provinces, &national)?;
         self.month = month.next();
-        Ok(MonthRecord {
-            month,
-            provinces,
-            national,
-        })
+        Ok(MonthRecord { month, provinces, national })
     }
+}
+
+/// `industry` and `backyard_steel` for one month: (usable, reported) steel in tonnes (real units).
+fn industry_month(
+    sc: &Scenario,
+    centre: &mut Centre,
+    month: Month,
+    scale: f64,
+    pol: &Policy,
+    reports: &[HarvestReport],
+) -> (f64, f64) {
+    let ind = &sc.params.industry;
+    let tl = &sc.params.timeline;
+    let growth = if sc.mechanisms.industry {
+        ind.normal_growth + (ind.leap_growth - ind.normal_growth) * pol.pressure.min(1.0)
+    } else {
+        ind.normal_growth
+    };
+    // Capacity grows from 1958 (the 1957 course plans growth too); the Soviet experts leave in 1960.
+    if month >= Month::from_ym(1958, 1).expect("valid") {
+        centre.industry_capacity *= (1.0 + growth).powf(1.0 / 12.0);
+    }
+    if sc.mechanisms.industry && month == tl.soviet_withdrawal {
+        centre.industry_capacity *= 1.0 - ind.soviet_loss;
+    }
+    let utilisation = 1.0 - (1.0 - ind.retreat_utilisation) * pol.industry_retreat;
+    let base = if month < Month::from_ym(1958, 1).expect("valid") {
+        crate::results::baseline_steel_mt(month.year())
+    } else {
+        ind.steel_1957_mt * centre.industry_capacity * utilisation
+    };
+    let usable = base * 1e6 / 12.0;
+    let workers: f64 = reports.iter().map(|r| r.rural_workers).sum::<f64>() * scale;
+    let iron = workers * pol.steel_campaign_share * sc.params.backyard_steel.iron_per_worker_month_t;
+    (usable + iron * sc.params.backyard_steel.usable_share, usable + iron)
 }
 
 fn fraction(available: f64, need: f64) -> f64 {
@@ -365,92 +463,163 @@ fn urban_need_kg(pr: &Province, sc: &Scenario) -> f64 {
         .sum()
 }
 
-/// Phase A of a province: harvest and procurement (only in harvest months) and the urban ration need.
-fn harvest_and_procure(
-    pr: &Province,
-    sc: &Scenario,
+/// What phase A of a province needs from outside it.
+struct HarvestContext<'a> {
     month: Month,
     share: Option<f64>,
     seed: u64,
-) -> (HarvestReport, TeamGrain) {
+    policy: &'a Policy,
+    pressure: f64,
+    belief_last_year: f64,
+    sown_area_share: f64,
+}
+
+/// Phase A of a province: harvest, reports and procurement (only in harvest months) and the urban ration need.
+fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) -> (HarvestReport, TeamGrain) {
     let p = &sc.params;
-    let mut report = HarvestReport {
-        urban_need: urban_need_kg(pr, sc),
-        ..Default::default()
-    };
-    let n_teams = pr.teams.len();
-    let mut grain = TeamGrain {
-        retained: vec![0.0; n_teams],
-        resale: vec![0.0; n_teams],
-    };
-    let Some(share) = share else {
+    let pol = cx.policy;
+    let hh = &pr.households;
+    let t = &pr.teams;
+    let mut report = HarvestReport { urban_need: urban_need_kg(pr, sc), pressure: cx.pressure, ..Default::default() };
+    report.rural_workers = (0..hh.len()).filter(|&h| hh.team[h] != URBAN).map(|h| hh.workers[h] as f64).sum();
+    let n_teams = t.len();
+    let mut grain = TeamGrain { retained: vec![0.0; n_teams], resale: vec![0.0; n_teams] };
+    let Some(share) = cx.share else {
         return (report, grain);
     };
+    let month = cx.month;
     let year = month.year();
     let w = weather::yield_multiplier(&p.weather, sc.mechanisms.weather, &pr.name, year);
     let trend = agriculture::productivity_trend(&p.agriculture, year);
-    let quota_share = procurement::quota_share(&p.food, pr.relative_productivity);
-    let harvest_rng = Rng::new(seed, Stream::Harvest);
+    // Yield multipliers of the Leap's institutions and directives.
+    let area = cx.sown_area_share.powf(p.agronomy.output_area_elasticity);
+    let directives = pol.effort_factor
+        * pol.tool_factor
+        * pol.pests_factor
+        * (1.0 - pol.close_planting_loss * cx.pressure).max(0.0)
+        * area;
+    let harvested = 1.0 - pol.unharvested;
+    let labour_left = 1.0 - pol.labour_diverted;
+    let agri = sc.mechanisms.agriculture;
+    let rate_cut = 1.0 - pol.procurement_cut;
+    let quota_share = procurement::quota_share(&p.food, pr.relative_productivity) * rate_cut;
+    // Under the Leap the province's quota comes from the centre's expectation: last year's believed harvest
+    // plus the plan's growth, progressive in expected output per head, and blind to this harvest.
+    let province_normal: f64 =
+        (0..n_teams).map(|k| pr.productivity * t.land[k] as f64 * t.quality[k] as f64).sum::<f64>() * trend * share;
+    let leap_quota = if pol.leap_procurement {
+        let expected = cx.belief_last_year * (1.0 + p.procurement.plan_growth * cx.pressure) * share;
+        let rate = p.procurement.rate * (1.0 + p.food.procurement_progressivity * (pr.relative_productivity - 1.0));
+        Some(rate.clamp(0.02, 0.8) * expected)
+    } else {
+        None
+    };
+    let squeezed_floor_share = (1.0 - p.procurement.floor_squeeze * cx.pressure).max(0.0);
+    let harvest_rng = Rng::new(cx.seed, Stream::Harvest);
     let sd = p.agriculture.team_yield_noise_sd;
-    let hh = &pr.households;
-    let t = &pr.teams;
+    let report_factor = reporting::report_factor(&p.reporting, sc.mechanisms.reporting, cx.pressure);
     for k in 0..n_teams {
         let first = t.first_household[k] as usize;
         let n = t.households[k] as usize;
         let mut labour = 0.0;
         let mut members = 0.0;
         for h in first..first + n {
-            labour += hh.workers[h] as f64
-                * agriculture::work_capacity(&p.agriculture, &p.demography, hh.kcal[h]);
+            let capacity =
+                if agri { agriculture::work_capacity(&p.agriculture, &p.demography, hh.kcal[h]) } else { 1.0 };
+            labour += hh.workers[h] as f64 * capacity;
             members += hh.size[h] as f64;
         }
         let u = harvest_rng.uniforms4(world::team_entity(pr.index, k as u32), month.0 as u32, 0);
         let z = (-2.0 * u[0].ln()).sqrt() * (std::f64::consts::TAU * u[1]).cos();
         let noise = (sd * z - 0.5 * sd * sd).exp();
         let normal = pr.productivity * t.land[k] as f64 * t.quality[k] as f64 * trend * share;
-        let output = normal
-            * w
-            * agriculture::labour_factor(&p.agriculture, labour / t.base_workers[k] as f64)
-            * noise;
+        let labour_factor = if agri {
+            agriculture::labour_factor(&p.agriculture, labour * labour_left / t.base_workers[k] as f64)
+        } else {
+            1.0
+        };
+        let output = normal * w * labour_factor * noise * directives * harvested;
         let sfw = output * p.agriculture.seed_feed_waste_share;
         let available = output - sfw;
         let floor = p.food.retention_floor_kg * members * share;
-        let purchase =
-            procurement::pre_1958_purchase(quota_share, normal, output, available, floor);
-        grain.retained[k] = available - purchase.procured;
-        grain.resale[k] = purchase.resale;
+        let (procured, resale) = match leap_quota {
+            Some(q) => {
+                let team_quota = if province_normal > 0.0 { q * normal / province_normal } else { 0.0 };
+                let delivered = procurement::leap_delivery(team_quota, available, floor * squeezed_floor_share);
+                // Resale reaches deficit teams only as far as the centre admits the need: not at all at the
+                // peak of the pressure (it believes in a surplus).
+                // Cash-crop teams keep their fixed sales.
+                let admitted = if normal > 0.0 { (1.0 - cx.pressure).clamp(0.0, 1.0) } else { 1.0 };
+                let resale = (floor - (available - delivered)).max(0.0) * admitted;
+                (delivered, resale)
+            }
+            None => {
+                let purchase = procurement::pre_1958_purchase(quota_share, normal, output, available, floor);
+                (purchase.procured, purchase.resale)
+            }
+        };
+        grain.retained[k] = available - procured;
+        grain.resale[k] = resale;
         report.output += output;
+        report.normal_output += normal;
         report.seed_feed_waste += sfw;
-        report.procured += purchase.procured;
-        report.resale_requested += purchase.resale;
+        report.procured += procured;
+        report.resale_requested += resale;
     }
-    // Without the reporting mechanism, what the centre sees is the truth.
-    report.reported_output = report.output;
+    report.reported_output = report.output * report_factor;
     (report, grain)
 }
 
-/// Phase B, first half: teams distribute grain to households (basic ration per head plus work points),
-/// households sell stock above their cap to the state, everyone eats.
+/// Phase B, first half: teams distribute grain to households (basic ration per head plus work points) or
+/// to their mess hall, households sell stock above their cap to the state, everyone eats.
+#[allow(clippy::too_many_arguments)]
 fn distribute_and_eat(
     pr: &mut Province,
     sc: &Scenario,
     month: Month,
+    pol: &Policy,
     grain: &TeamGrain,
     rep: &HarvestReport,
     urban_fraction: f64,
     resale_fraction: f64,
 ) -> ProvinceMonth {
     let p = &sc.params.food;
+    let mh = &sc.params.mess_halls;
     let moy = month.month_of_year();
     let hh = &mut pr.households;
-    let t = &pr.teams;
+    let t = &mut pr.teams;
     let mut pm = ProvinceMonth::default();
-    let stock_start: f64 = hh.stock.iter().sum();
+    let stock_start: f64 = hh.stock.iter().sum::<f64>() + t.stock.iter().sum::<f64>();
     pm.people.start = hh.size.iter().map(|&s| s as u64).sum();
     pm.grain_output = rep.output;
     pm.grain_output_reported = rep.reported_output;
     pm.seed_feed_waste = rep.seed_feed_waste;
     pm.procured = rep.procured;
+    let team_of = |h: usize, hh: &crate::population::Households| hh.team[h];
+    // mess_halls: opening pools the households' grain in the hall; closing returns the hall's grain.
+    if pol.mess_halls_opening || pol.mess_halls_closing {
+        for k in 0..t.len() {
+            if !t.mess_hall[k] {
+                continue;
+            }
+            let first = t.first_household[k] as usize;
+            let n = t.households[k] as usize;
+            if pol.mess_halls_opening {
+                for h in first..first + n {
+                    t.stock[k] += hh.stock[h];
+                    hh.stock[h] = 0.0;
+                }
+            } else {
+                let members: f64 = hh.size[first..first + n].iter().map(|&s| s as f64).sum();
+                if members > 0.0 {
+                    for h in first..first + n {
+                        hh.stock[h] += t.stock[k] * hh.size[h] as f64 / members;
+                    }
+                    t.stock[k] = 0.0;
+                }
+            }
+        }
+    }
     // Distribution.
     let is_harvest = rep.output > 0.0;
     if is_harvest {
@@ -468,21 +637,21 @@ fn distribute_and_eat(
                 pm.sold_to_state += total;
                 continue;
             }
+            if pol.mess_halls_open && t.mess_hall[k] {
+                t.stock[k] += total;
+                continue;
+            }
             for h in first..first + n {
                 let by_head = hh.size[h] as f64 / members;
-                let by_work = if workers > 0.0 {
-                    hh.workers[h] as f64 / workers
-                } else {
-                    by_head
-                };
+                let by_work = if workers > 0.0 { hh.workers[h] as f64 / workers } else { by_head };
                 hh.stock[h] += total * ((1.0 - w) * by_head + w * by_work);
             }
         }
-        // Stock above the cap is sold to the state after the harvest (over-quota purchase).
+        // Stock above the cap is sold to the state after the harvest (over-quota purchase) — under the 1957
+        // rules; under the Leap's quotas there is no such surplus left to sell.
         for h in 0..hh.len() {
-            if hh.team[h] != URBAN {
-                let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h])
-                    * p.household_stock_cap_months;
+            if team_of(h, hh) != URBAN {
+                let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h]) * p.household_stock_cap_months;
                 if hh.stock[h] > cap {
                     pm.sold_to_state += hh.stock[h] - cap;
                     hh.stock[h] = cap;
@@ -490,47 +659,96 @@ fn distribute_and_eat(
             }
         }
     }
-    // Consumption.
+    let non_grain = if pol.private_plots_abolished {
+        p.non_grain_kcal * (1.0 - sc.params.communes.private_plot_food_share)
+    } else {
+        p.non_grain_kcal
+    };
+    let kcal = |kg: f64, ae: f32, non_grain: f64| -> f32 {
+        if ae <= 0.0 {
+            non_grain as f32
+        } else {
+            (kg * p.kcal_per_kg / (30.4375 * ae as f64) + non_grain) as f32
+        }
+    };
+    // Consumption in mess halls: free eating, then rationing of what is left; cadres' households eat more.
+    let mut in_hall = vec![false; 0];
+    if pol.mess_halls_open {
+        in_hall = vec![false; hh.len()];
+        for k in 0..t.len() {
+            if !t.mess_hall[k] {
+                continue;
+            }
+            let first = t.first_household[k] as usize;
+            let n = t.households[k] as usize;
+            let ae: f64 = hh.adult_eq[first..first + n].iter().map(|&a| a as f64).sum();
+            let need = food::monthly_need_kg(p.rural_desired_kg, ae as f32);
+            let used = if pol.free_eating {
+                (need * mh.free_eating_factor).min(t.stock[k])
+            } else {
+                need.min(t.stock[k] / food::months_until_autumn_harvest(moy))
+            }
+            .max(0.0);
+            t.stock[k] -= used;
+            let waste = used * mh.waste_share;
+            pm.mess_waste += waste;
+            let food_kg = used - waste;
+            // The cadre's household is the team's first.
+            let weights: f64 = (first..first + n)
+                .map(|h| hh.adult_eq[h] as f64 * if h == first { 1.0 + mh.cadre_premium } else { 1.0 })
+                .sum();
+            for h in first..first + n {
+                in_hall[h] = true;
+                let wgt = hh.adult_eq[h] as f64 * if h == first { 1.0 + mh.cadre_premium } else { 1.0 };
+                let eat = if weights > 0.0 { food_kg * wgt / weights } else { 0.0 };
+                pm.rural_eaten += eat;
+                let k_h = kcal(eat, hh.adult_eq[h], non_grain);
+                hh.kcal[h] = k_h;
+                pm.kcal_rural_sum += k_h as f64 * hh.adult_eq[h] as f64;
+                pm.rural_persons_start += hh.size[h] as f64;
+            }
+        }
+    }
+    // Consumption at home.
     for h in 0..hh.len() {
+        if !in_hall.is_empty() && in_hall[h] {
+            continue;
+        }
         let ae = hh.adult_eq[h];
         let members = hh.size[h] as f64;
-        if hh.team[h] == URBAN {
+        if team_of(h, hh) == URBAN {
             let ration = food::monthly_need_kg(p.urban_ration_kg, ae) * urban_fraction;
             pm.urban_rations += ration;
             pm.urban_eaten += ration;
-            let kcal = food::kcal_per_day(p, ration, ae);
-            hh.kcal[h] = kcal;
-            pm.kcal_urban_sum += kcal as f64 * members;
+            let k_h = kcal(ration, ae, p.non_grain_kcal);
+            hh.kcal[h] = k_h;
+            pm.kcal_urban_sum += k_h as f64 * ae as f64;
             pm.urban_persons_start += members;
         } else {
             let eat = food::rural_consumption(p, hh.stock[h], ae, moy);
             hh.stock[h] -= eat;
             pm.rural_eaten += eat;
-            let kcal = food::kcal_per_day(p, eat, ae);
-            hh.kcal[h] = kcal;
-            pm.kcal_rural_sum += kcal as f64 * members;
+            let k_h = kcal(eat, ae, non_grain);
+            hh.kcal[h] = k_h;
+            pm.kcal_rural_sum += k_h as f64 * ae as f64;
             pm.rural_persons_start += members;
         }
     }
-    let stock_end: f64 = hh.stock.iter().sum();
+    let stock_end: f64 = hh.stock.iter().sum::<f64>() + t.stock.iter().sum::<f64>();
     pm.rural_stock_end = stock_end;
     pm.grain = GrainLedger {
         stock_start,
         produced: rep.output,
         imported: pm.resale + pm.urban_rations,
         eaten: pm.rural_eaten + pm.urban_eaten,
-        seed_feed_waste: rep.seed_feed_waste,
+        seed_feed_waste: rep.seed_feed_waste + pm.mess_waste,
         exported: rep.procured + pm.sold_to_state,
         stock_end,
     };
     pm
 }
 
-fn check_ledgers(
-    month: Month,
-    provinces: &[ProvinceMonth],
-    n: &NationalMonth,
-) -> Result<(), LedgerError> {
+fn check_ledgers(month: Month, provinces: &[ProvinceMonth], n: &NationalMonth) -> Result<(), LedgerError> {
     let names = leapsim_data::provinces();
     let mut national = PeopleLedger::default();
     for (pm, d) in provinces.iter().zip(names) {

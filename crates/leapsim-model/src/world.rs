@@ -23,8 +23,7 @@ pub const TEAMS_PER_COMMUNE: usize = 180;
 
 /// Household size distribution, sizes 1..=10 (assumption: 1950s rural surveys give means of 4.5–4.8;
 /// the 1953 census mean, urban included, was 4.3). Mean 4.59.
-pub const HOUSEHOLD_SIZE_SHARES: [f64; 10] =
-    [0.07, 0.12, 0.16, 0.17, 0.16, 0.12, 0.09, 0.05, 0.03, 0.03];
+pub const HOUSEHOLD_SIZE_SHARES: [f64; 10] = [0.07, 0.12, 0.16, 0.17, 0.16, 0.12, 0.09, 0.05, 0.03, 0.03];
 
 /// Entity key of a person: province in the high word, local id in the low word.
 #[inline]
@@ -70,39 +69,26 @@ impl Demographics {
         let d = &p.demography;
         let hazard = demography::base_hazard_table(d);
         let r = (d.cbr_1955_true - d.cdr_1955_true) / 1000.0;
-        let level_1955 = demography::solve_mortality_level(
-            &hazard,
-            d.cdr_1955_true / 1000.0,
-            r,
-            d.sex_ratio_at_birth,
-        );
+        let level_1955 = demography::solve_mortality_level(&hazard, d.cdr_1955_true / 1000.0, r, d.sex_ratio_at_birth);
         let stable = demography::stable_population(&hazard, level_1955, r, d.sex_ratio_at_birth);
         // Fertility level: births per person-year in the stable population equal the 1955 CBR.
-        let births_per_unit: f64 = (0..=demography::MAX_AGE)
-            .map(|a| stable[1][a] * demography::asfr_shape(a))
-            .sum();
+        let births_per_unit: f64 = (0..=demography::MAX_AGE).map(|a| stable[1][a] * demography::asfr_shape(a)).sum();
         let k = d.cbr_1955_true / 1000.0 / births_per_unit;
         let mut asfr = [0.0; demography::MAX_AGE + 1];
         let mut conception = [0.0; demography::MAX_AGE + 1];
         for a in 0..=demography::MAX_AGE {
             asfr[a] = k * demography::asfr_shape(a);
-            conception[a] =
-                demography::conception_probability(asfr[a], d.postpartum_infecund_months);
+            conception[a] = demography::conception_probability(asfr[a], d.postpartum_infecund_months);
         }
-        Demographics {
-            hazard,
-            level_1955,
-            conception,
-            asfr,
-            stable,
-        }
+        Demographics { hazard, level_1955, conception, asfr, stable }
     }
 
     /// Monthly baseline hazard table for `year` (fraction of the year elapsed by `month`).
-    pub fn monthly_hazard(&self, p: &Params, month: Month) -> [[f32; demography::MAX_AGE + 1]; 2] {
+    /// `health_factor` multiplies every baseline hazard (`public_health`).
+    pub fn monthly_hazard(&self, p: &Params, month: Month, health_factor: f64) -> [[f32; demography::MAX_AGE + 1]; 2] {
         let start = Month::from_ym(1955, 1).expect("valid month");
         let years = month.0.saturating_sub(start.0) as f64 / 12.0;
-        let level = self.level_1955 * demography::mortality_trend(&p.demography, years);
+        let level = self.level_1955 * demography::mortality_trend(&p.demography, years) * health_factor;
         let mut t = [[0.0f32; demography::MAX_AGE + 1]; 2];
         for s in 0..2 {
             for a in 0..=demography::MAX_AGE {
@@ -129,6 +115,9 @@ pub struct Province {
     pub productivity: f64,
     /// Expected output per head relative to the national mean (for progressive quotas).
     pub relative_productivity: f64,
+    /// Mess-hall participation at end-1959 (data/, or the national share where missing): the measure of the
+    /// province's radicalism.
+    pub participation: f64,
 }
 
 /// Draws a (sex, age) cell from a cumulative distribution.
@@ -166,11 +155,7 @@ pub fn build_province(
     let cells = 2 * (demography::MAX_AGE + 1);
     let cell = |c: usize| (c / (demography::MAX_AGE + 1), c % (demography::MAX_AGE + 1));
     // Heads: adults 18+. Others: the remainder R = (s̄·S − A)/(s̄ − 1), so heads + others follow S.
-    let mean_size: f64 = HOUSEHOLD_SIZE_SHARES
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i + 1) as f64 * s)
-        .sum();
+    let mean_size: f64 = HOUSEHOLD_SIZE_SHARES.iter().enumerate().map(|(i, s)| (i + 1) as f64 * s).sum();
     let stable = |c: usize| {
         let (s, a) = cell(c);
         demo.stable[s][a]
@@ -184,9 +169,7 @@ pub fn build_province(
         }
     };
     let head_cdf = cumulative((0..cells).map(adult));
-    let other_cdf = cumulative(
-        (0..cells).map(|c| ((mean_size * stable(c) - adult(c)) / (mean_size - 1.0)).max(0.0)),
-    );
+    let other_cdf = cumulative((0..cells).map(|c| ((mean_size * stable(c) - adult(c)) / (mean_size - 1.0)).max(0.0)));
     let size_cdf = cumulative(HOUSEHOLD_SIZE_SHARES.iter().copied());
 
     let mut persons = Persons::default();
@@ -225,11 +208,7 @@ pub fn build_province(
             let (sex, age) = cell(c);
             let months_before = 12 * age as u32 + 1 + (to_unit(w[1]) * 12.0) as u32;
             let birth = start.0.saturating_sub(months_before as u16);
-            let mut flags = if urban {
-                flag::ALIVE | flag::URBAN
-            } else {
-                flag::ALIVE
-            };
+            let mut flags = if urban { flag::ALIVE | flag::URBAN } else { flag::ALIVE };
             let mut event = 0u16;
             if sex == 1 {
                 flags |= flag::FEMALE;
@@ -258,45 +237,33 @@ pub fn build_province(
     }
     // Teams: land in proportion to members, fixed quality, 1955 labour.
     let sd = p.agriculture.team_productivity_sd;
+    let participation = data.dining_hall_participation.unwrap_or(p.politics.default_participation);
+    let alloc_rng = Rng::new(seed, Stream::Allocation);
     for t in 0..teams.len() {
         let first = teams.first_household[t] as usize;
         let n = teams.households[t] as usize;
-        let members: f64 = households.size[first..first + n]
-            .iter()
-            .map(|&s| s as f64)
-            .sum();
-        let workers: f64 = households.workers[first..first + n]
-            .iter()
-            .map(|&s| s as f64)
-            .sum();
+        let members: f64 = households.size[first..first + n].iter().map(|&s| s as f64).sum();
+        let workers: f64 = households.workers[first..first + n].iter().map(|&s| s as f64).sum();
         let u = harvest_rng.uniforms4(team_entity(index, t as u32), 0, 0);
         let z = (-2.0 * u[0].ln()).sqrt() * (std::f64::consts::TAU * u[1]).cos();
-        teams.land.push(members as f32);
+        // Cash-crop teams (cotton, oilseeds, sugar, tea, forests, fisheries, pastures) grow no grain: the state
+        // sells them grain (resale, 返销粮) under the fixed-sales rule.
+        let cash_crop = alloc_rng.uniforms4(team_entity(index, t as u32), 0, 1)[0] < p.agriculture.cash_crop_share;
+        teams.land.push(if cash_crop { 0.0 } else { members as f32 });
         teams.quality.push((sd * z - 0.5 * sd * sd).exp() as f32);
         teams.base_workers.push(workers.max(1.0) as f32);
+        teams.mess_hall.push(alloc_rng.uniform(team_entity(index, t as u32), 0, 0) < participation);
+        teams.stock.push(0.0);
     }
     // Productivity: normal output in 1956 equals the mean 1955–57 output of the province.
     let baseline_kg = data.baseline_grain_mt * 1e9 / scale as f64;
-    let land_quality: f64 = teams
-        .land
-        .iter()
-        .zip(&teams.quality)
-        .map(|(&l, &q)| l as f64 * q as f64)
-        .sum();
-    let productivity = if land_quality > 0.0 {
-        baseline_kg / land_quality
-    } else {
-        0.0
-    };
+    let land_quality: f64 = teams.land.iter().zip(&teams.quality).map(|(&l, &q)| l as f64 * q as f64).sum();
+    let productivity = if land_quality > 0.0 { baseline_kg / land_quality } else { 0.0 };
     // Stocks of January: rural households hold the autumn harvest for the months until October.
     for h in 0..households.len() {
         if !households.is_urban(h) {
-            let need = crate::mechanisms::food::monthly_need_kg(
-                p.food.rural_desired_kg,
-                households.adult_eq[h],
-            );
-            households.stock[h] =
-                need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year());
+            let need = crate::mechanisms::food::monthly_need_kg(p.food.rural_desired_kg, households.adult_eq[h]);
+            households.stock[h] = need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year());
         }
         households.kcal[h] = 2200.0;
     }
@@ -312,6 +279,7 @@ pub fn build_province(
         next_id,
         productivity,
         relative_productivity: 1.0,
+        participation,
     }
 }
 
@@ -320,22 +288,13 @@ pub fn set_relative_productivity(provinces: &mut [Province]) {
     let per_head: Vec<f64> = provinces
         .iter()
         .map(|pr| {
-            let output: f64 = pr
-                .teams
-                .land
-                .iter()
-                .zip(&pr.teams.quality)
-                .map(|(&l, &q)| l as f64 * q as f64)
-                .sum::<f64>()
-                * pr.productivity;
+            let output: f64 =
+                pr.teams.land.iter().zip(&pr.teams.quality).map(|(&l, &q)| l as f64 * q as f64).sum::<f64>()
+                    * pr.productivity;
             output / pr.persons.len().max(1) as f64
         })
         .collect();
-    let total_output: f64 = per_head
-        .iter()
-        .zip(provinces.iter())
-        .map(|(x, pr)| x * pr.persons.len() as f64)
-        .sum();
+    let total_output: f64 = per_head.iter().zip(provinces.iter()).map(|(x, pr)| x * pr.persons.len() as f64).sum();
     let total_people: f64 = provinces.iter().map(|pr| pr.persons.len() as f64).sum();
     let mean = total_output / total_people.max(1.0);
     for (pr, x) in provinces.iter_mut().zip(per_head) {

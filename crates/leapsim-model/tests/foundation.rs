@@ -8,20 +8,9 @@ use leapsim_model::{Quiet, RunOptions, RunResults, Scenario, Simulation};
 use std::sync::OnceLock;
 
 fn run(scale: u32, seed: u64, threads: usize, last: (i32, u32)) -> RunResults {
-    let period = Period {
-        first: Month::from_ym(1955, 1).unwrap(),
-        last: Month::from_ym(last.0, last.1).unwrap(),
-    };
-    let options = RunOptions {
-        scale,
-        seed,
-        threads,
-        period,
-    };
-    Simulation::new(Scenario::no_leap(), options)
-        .unwrap()
-        .run(&mut Quiet)
-        .unwrap()
+    let period = Period { first: Month::from_ym(1955, 1).unwrap(), last: Month::from_ym(last.0, last.1).unwrap() };
+    let options = RunOptions { scale, seed, threads, period };
+    Simulation::new(Scenario::no_leap(), options).unwrap().run(&mut Quiet).unwrap()
 }
 
 /// The default run (scale 100, seed 1), shared by the tests that check it.
@@ -47,38 +36,21 @@ fn ledgers_balance_every_month() {
     for w in r.records.windows(2) {
         for (a, b) in w[0].provinces.iter().zip(&w[1].provinces) {
             assert_eq!(a.people.end, b.people.start, "{}", w[1].month);
-            assert!(
-                (a.grain.stock_end - b.grain.stock_start).abs() <= 1e-6 * (1.0 + a.grain.stock_end)
-            );
+            assert!((a.grain.stock_end - b.grain.stock_start).abs() <= 1e-6 * (1.0 + a.grain.stock_end));
         }
-        assert_eq!(
-            w[0].national.state_stock_end,
-            w[1].national.state_stock_start
-        );
+        assert_eq!(w[0].national.state_stock_end, w[1].national.state_stock_start);
     }
 }
 
 #[test]
 fn population_columns_agree_with_counts() {
-    let mut sim = Simulation::new(
-        Scenario::no_leap(),
-        RunOptions {
-            scale: 5000,
-            seed: 9,
-            threads: 1,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let mut sim =
+        Simulation::new(Scenario::no_leap(), RunOptions { scale: 5000, seed: 9, threads: 1, ..Default::default() })
+            .unwrap();
     for _ in 0..30 {
         let rec = sim.step().unwrap();
         for (pm, pr) in rec.provinces.iter().zip(&sim.provinces) {
-            let alive = pr
-                .persons
-                .flags
-                .iter()
-                .filter(|&&f| f & flag::ALIVE != 0)
-                .count() as u64;
+            let alive = pr.persons.flags.iter().filter(|&&f| f & flag::ALIVE != 0).count() as u64;
             assert_eq!(alive, pm.people.end);
             let sizes: u64 = pr.households.size.iter().map(|&s| s as u64).sum();
             assert_eq!(sizes, alive, "household sizes must add up to the living");
@@ -91,26 +63,18 @@ fn population_columns_agree_with_counts() {
                     let age = (next - 1 - pr.persons.birth[i].min(next - 1)) as u32 / 12;
                     let h = pr.persons.household[i] as usize;
                     workers[h] += leapsim_model::mechanisms::demography::is_worker(age) as u32;
-                    adult_eq[h] +=
-                        leapsim_model::mechanisms::demography::adult_equivalent(age) as f64;
+                    adult_eq[h] += leapsim_model::mechanisms::demography::adult_equivalent(age) as f64;
                 }
             }
             for h in 0..pr.households.len() {
-                assert_eq!(
-                    workers[h], pr.households.workers[h] as u32,
-                    "workers of household {h}"
-                );
+                assert_eq!(workers[h], pr.households.workers[h] as u32, "workers of household {h}");
                 assert!(
                     (adult_eq[h] - pr.households.adult_eq[h] as f64).abs() < 1e-3,
                     "adult equivalents of household {h}"
                 );
             }
-            let urban = pr
-                .persons
-                .flags
-                .iter()
-                .filter(|&&f| f & flag::ALIVE != 0 && f & flag::URBAN != 0)
-                .count() as u64;
+            let urban =
+                pr.persons.flags.iter().filter(|&&f| f & flag::ALIVE != 0 && f & flag::URBAN != 0).count() as u64;
             assert_eq!(urban, pm.urban_end);
         }
     }
@@ -123,10 +87,7 @@ fn same_seed_same_bits_for_any_thread_count() {
     assert_eq!(a.records, b.records);
     assert_eq!(a.national_yearly_table(), b.national_yearly_table());
     let c = run(3000, 8, 1, (1957, 12));
-    assert_ne!(
-        a.records, c.records,
-        "another seed must give another history"
-    );
+    assert_ne!(a.records, c.records, "another seed must give another history");
 }
 
 #[test]
@@ -134,9 +95,8 @@ fn national_totals_do_not_depend_on_scale() {
     // The sampling error is measured, not assumed: five seeds at scale 1000 give each series' spread; a
     // run at scale 100 has a tenth of that variance (ten times the persons, teams and households).
     const SEEDS: u64 = 5;
-    let coarse: Vec<Vec<leapsim_model::YearTotals>> = (1..=SEEDS)
-        .map(|s| run(1000, s, 2, (1966, 12)).yearly(None))
-        .collect();
+    let coarse: Vec<Vec<leapsim_model::YearTotals>> =
+        (1..=SEEDS).map(|s| run(1000, s, 2, (1966, 12)).yearly(None)).collect();
     let fine = default_run().yearly(None);
     type Series = fn(&leapsim_model::YearTotals) -> f64;
     let series: [(&str, Series); 5] = [
@@ -153,9 +113,7 @@ fn national_totals_do_not_depend_on_scale() {
             let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (SEEDS - 1) as f64;
             // Standard error of the difference between the scale-100 run and the mean of the coarse runs,
             // with a floor of 0.2% of the value for series that hardly vary between seeds.
-            let se = (var / SEEDS as f64 + var / 10.0)
-                .sqrt()
-                .max(0.002 * mean.abs());
+            let se = (var / SEEDS as f64 + var / 10.0).sqrt().max(0.002 * mean.abs());
             let diff = get(f) - mean;
             assert!(
                 diff.abs() < 4.0 * se,
@@ -219,22 +177,9 @@ fn the_famine_channel_works_when_food_runs_out() {
     sc.params.food.retention_floor_kg = 0.0;
     sc.params.food.procurement_rate = 0.6;
     sc.params.food.procurement_progressivity = 0.0;
-    let period = Period {
-        first: Month::from_ym(1955, 1).unwrap(),
-        last: Month::from_ym(1957, 12).unwrap(),
-    };
-    let starved = Simulation::new(
-        sc,
-        RunOptions {
-            scale: 3000,
-            seed: 1,
-            threads: 2,
-            period,
-        },
-    )
-    .unwrap()
-    .run(&mut Quiet)
-    .unwrap();
+    let period = Period { first: Month::from_ym(1955, 1).unwrap(), last: Month::from_ym(1957, 12).unwrap() };
+    let starved =
+        Simulation::new(sc, RunOptions { scale: 3000, seed: 1, threads: 2, period }).unwrap().run(&mut Quiet).unwrap();
     let normal = run(3000, 1, 2, (1957, 12));
     let (s, n) = (starved.yearly(None), normal.yearly(None));
     assert!(
@@ -243,16 +188,6 @@ fn the_famine_channel_works_when_food_runs_out() {
         s[2].kcal_rural_per_day,
         n[2].kcal_rural_per_day
     );
-    assert!(
-        s[2].cdr() > n[2].cdr() + 3.0,
-        "CDR {} vs {}",
-        s[2].cdr(),
-        n[2].cdr()
-    );
-    assert!(
-        s[2].cbr() < n[2].cbr(),
-        "CBR {} vs {}",
-        s[2].cbr(),
-        n[2].cbr()
-    );
+    assert!(s[2].cdr() > n[2].cdr() + 3.0, "CDR {} vs {}", s[2].cdr(), n[2].cdr());
+    assert!(s[2].cbr() < n[2].cbr(), "CBR {} vs {}", s[2].cbr(), n[2].cbr());
 }

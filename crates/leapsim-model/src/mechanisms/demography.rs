@@ -33,10 +33,7 @@ pub fn base_hazard_table(p: &DemographyParams) -> [[f64; MAX_AGE + 1]; 2] {
     let mut t = [[0.0; MAX_AGE + 1]; 2];
     for a in 0..=MAX_AGE {
         // Average of four points within the year of age.
-        let h = (0..4)
-            .map(|k| siler_hazard(a as f64 + (k as f64 + 0.5) / 4.0))
-            .sum::<f64>()
-            / 4.0;
+        let h = (0..4).map(|k| siler_hazard(a as f64 + (k as f64 + 0.5) / 4.0)).sum::<f64>() / 4.0;
         // Split around the mean so that the sexes average to h with a 1:1 sex ratio.
         let m = p.male_excess_mortality;
         t[0][a] = h * 2.0 * m / (1.0 + m);
@@ -88,22 +85,11 @@ pub fn stable_population(
 /// Crude death rate (per person-year) of the stable population at `level`.
 pub fn stable_cdr(table: &[[f64; MAX_AGE + 1]; 2], level: f64, r: f64, sex_ratio: f64) -> f64 {
     let c = stable_population(table, level, r, sex_ratio);
-    (0..2)
-        .map(|s| {
-            (0..=MAX_AGE)
-                .map(|a| c[s][a] * (1.0 - (-table[s][a] * level).exp()))
-                .sum::<f64>()
-        })
-        .sum()
+    (0..2).map(|s| (0..=MAX_AGE).map(|a| c[s][a] * (1.0 - (-table[s][a] * level).exp())).sum::<f64>()).sum()
 }
 
 /// The level factor that gives the stable population the target CDR (per person-year), by bisection.
-pub fn solve_mortality_level(
-    table: &[[f64; MAX_AGE + 1]; 2],
-    target_cdr: f64,
-    r: f64,
-    sex_ratio: f64,
-) -> f64 {
+pub fn solve_mortality_level(table: &[[f64; MAX_AGE + 1]; 2], target_cdr: f64, r: f64, sex_ratio: f64) -> f64 {
     let (mut lo, mut hi) = (0.05, 5.0);
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
@@ -118,8 +104,7 @@ pub fn solve_mortality_level(
 
 /// The secular decline of baseline mortality: 1 in January 1955, falling towards `mortality_floor`.
 pub fn mortality_trend(p: &DemographyParams, years_since_1955: f64) -> f64 {
-    p.mortality_floor
-        + (1.0 - p.mortality_floor) * (-p.mortality_decline_rate * years_since_1955).exp()
+    p.mortality_floor + (1.0 - p.mortality_floor) * (-p.mortality_decline_rate * years_since_1955).exp()
 }
 
 /// Relative age pattern of fertility by single year of age 15..=49 (natural fertility with 1950s Chinese
@@ -183,13 +168,16 @@ pub fn energy_deficit(p: &DemographyParams, kcal: f32) -> f64 {
     (1.0 - kcal as f64 / p.famine_kcal_threshold).max(0.0)
 }
 
-/// Extra hazard (multiplier − 1) at relative deficit `d` for a sensitivity of 1.
+/// Extra hazard (multiplier − 1) at relative deficit `d` for a sensitivity of 1: the multiplier grows
+/// exponentially with the deficit (≈ ×3 at 1,500 kcal, ×13 at 1,000 kcal, ×80 at 400 kcal per adult
+/// equivalent with the default strength), the shape of the famine mortality–calorie relation estimated on
+/// county data by Kasahara & Li (2020; literature, models F).
 #[inline]
 pub fn famine_extra(p: &DemographyParams, d: f64) -> f64 {
     if d <= 0.0 {
         0.0
     } else {
-        (p.famine_mortality_strength * d * d).exp() - 1.0
+        (p.famine_mortality_strength * d).exp() - 1.0
     }
 }
 
@@ -253,6 +241,8 @@ pub struct PassCounts {
     pub deaths: u64,
     pub deaths_under10: u64,
     pub migrants: u64,
+    /// Urban persons sent back to the villages.
+    pub returned: u64,
     pub population_end: u64,
     pub urban_end: u64,
     /// Population by sex and single year of age (100 = 100+) at the end of the month, filled only when
@@ -268,6 +258,12 @@ pub struct PassContext<'a> {
     pub hazard: &'a [[f32; MAX_AGE + 1]; 2],
     pub seed: u64,
     pub want_age_structure: bool,
+    /// `demography` on: mortality and fertility respond to hunger.
+    pub famine_response: bool,
+    /// Rural-to-urban migration relative to the 1955–57 rate (`labor_mobilization`).
+    pub migration_multiplier: f64,
+    /// Yearly probability that an urban person aged 16–45 is sent back to the village.
+    pub return_rate: f64,
 }
 
 /// Working-age member (15–64): counts as farm labour.
@@ -294,24 +290,18 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let m = cx.month.0;
     let month_key = m as u32;
     let postpartum = d.postpartum_infecund_months.round() as u16;
-    let migrate_p = d.rural_urban_migration_rate;
+    let migrate_p = d.rural_urban_migration_rate * cx.migration_multiplier;
+    let return_p = cx.return_rate;
+    let rural_teams = pr.teams.len() as f64;
     let share_male_births = d.sex_ratio_at_birth / (1.0 + d.sex_ratio_at_birth);
 
     // Famine terms per household, computed once per household, only if anyone is below the threshold.
     let hh = &mut pr.households;
     let mut extra: Vec<f32> = Vec::new();
     let mut fert: Vec<f32> = Vec::new();
-    if hh.kcal.iter().any(|&k| energy_deficit(d, k) > 0.0) {
-        extra = hh
-            .kcal
-            .iter()
-            .map(|&k| famine_extra(d, energy_deficit(d, k)) as f32)
-            .collect();
-        fert = hh
-            .kcal
-            .iter()
-            .map(|&k| fertility_factor(d, energy_deficit(d, k)) as f32)
-            .collect();
+    if cx.famine_response && hh.kcal.iter().any(|&k| energy_deficit(d, k) > 0.0) {
+        extra = hh.kcal.iter().map(|&k| famine_extra(d, energy_deficit(d, k)) as f32).collect();
+        fert = hh.kcal.iter().map(|&k| fertility_factor(d, energy_deficit(d, k)) as f32).collect();
     }
     let hungry = !extra.is_empty();
     // Sensitivity by sex and age, tabulated.
@@ -323,11 +313,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     }
 
     let mut counts = PassCounts::default();
-    let mut ages = if cx.want_age_structure {
-        Some(Box::new([[0u64; 101]; 2]))
-    } else {
-        None
-    };
+    let mut ages = if cx.want_age_structure { Some(Box::new([[0u64; 101]; 2])) } else { None };
     let mut newborns: Vec<(u32, u8)> = Vec::new();
     let persons = &mut pr.persons;
     let province = pr.index;
@@ -345,7 +331,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         let mut fert_factor = 1.0f32;
         if hungry {
             let h = persons.household[i] as usize;
-            hazard *= 1.0 + sens[female as usize][age_idx] * extra[h];
+            hazard = (hazard * (1.0 + sens[female as usize][age_idx] * extra[h])).min(0.5);
             fert_factor = fert[h];
         }
         let budget = persons.budget[i] - hazard;
@@ -382,21 +368,15 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
                 if m.saturating_sub(persons.event[i]) >= 9 {
                     persons.flags[i] &= !flag::PREGNANT;
                     persons.event[i] = m;
-                    let u =
-                        to_unit(newborn_rng.words(person_entity(province, id), month_key, 0)[0]);
-                    let sex = if u < share_male_births {
-                        0
-                    } else {
-                        flag::FEMALE
-                    };
+                    let u = to_unit(newborn_rng.words(person_entity(province, id), month_key, 0)[0]);
+                    let sex = if u < share_male_births { 0 } else { flag::FEMALE };
                     newborns.push((persons.household[i], sex | (f & flag::URBAN)));
                 }
             } else if persons.event[i] == 0 || m.saturating_sub(persons.event[i]) >= postpartum {
                 let p = cx.demo.conception[age_idx] * fert_factor as f64;
                 // One Philox block serves four consecutive months (word = month mod 4): still a pure
                 // function of (seed, stream, person, month), at a quarter of the cost.
-                let w = fert_rng.words(person_entity(province, id), month_key / 4, 0)
-                    [(month_key % 4) as usize];
+                let w = fert_rng.words(person_entity(province, id), month_key / 4, 0)[(month_key % 4) as usize];
                 if to_unit(w) < p {
                     persons.flags[i] |= flag::PREGNANT;
                     persons.event[i] = m;
@@ -406,11 +386,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         // Rural-to-urban migration of young adults, decided once a year in the month of their birthday
         // (spreads moves over the year at a twelfth of the draws): the migrant founds a one-person
         // urban household.
-        if f & flag::URBAN == 0
-            && age_months.is_multiple_of(12)
-            && (16..=30).contains(&age)
-            && migrate_p > 0.0
-        {
+        if f & flag::URBAN == 0 && age_months.is_multiple_of(12) && (16..=30).contains(&age) && migrate_p > 0.0 {
             let id = persons.id[i];
             if mig_rng.uniform(person_entity(province, id), month_key, 0) < migrate_p {
                 let h = persons.household[i] as usize;
@@ -425,6 +401,30 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
                 persons.household[i] = nh as u32;
                 persons.flags[i] |= flag::URBAN;
                 counts.migrants += 1;
+            }
+        }
+        // Sent back to the village (1961–63): the person joins a rural household of a team drawn at random.
+        if f & flag::URBAN != 0
+            && return_p > 0.0
+            && rural_teams > 0.0
+            && age_months.is_multiple_of(12)
+            && (16..=45).contains(&age)
+        {
+            let id = persons.id[i];
+            let u = mig_rng.uniforms4(person_entity(province, id), month_key, 1);
+            if u[0] < return_p {
+                let team = ((u[1] * rural_teams) as usize).min(pr.teams.len() - 1);
+                let nh = pr.teams.first_household[team] as usize;
+                let h = persons.household[i] as usize;
+                hh.size[h] -= 1;
+                hh.adult_eq[h] -= adult_equivalent(age);
+                hh.workers[h] -= is_worker(age) as u16;
+                hh.size[nh] += 1;
+                hh.adult_eq[nh] += adult_equivalent(age);
+                hh.workers[nh] += is_worker(age) as u16;
+                persons.household[i] = nh as u32;
+                persons.flags[i] &= !flag::URBAN;
+                counts.returned += 1;
             }
         }
         counts.population_end += 1;

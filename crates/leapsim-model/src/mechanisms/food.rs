@@ -8,8 +8,7 @@ use crate::params::FoodParams;
 #[inline]
 pub fn months_until_autumn_harvest(month_of_year: u32) -> f64 {
     // October → 12 (the new harvest must last a year), September → 1.
-    (((10 + 12 - month_of_year) % 12) as f64).max(0.0)
-        + if month_of_year == 10 { 12.0 } else { 0.0 }
+    (((10 + 12 - month_of_year) % 12) as f64).max(0.0) + if month_of_year == 10 { 12.0 } else { 0.0 }
 }
 
 /// Monthly grain need; kg for `adult_eq` adult equivalents.
@@ -22,8 +21,7 @@ pub fn monthly_need_kg(kg_per_year: f64, adult_eq: f32) -> f64 {
 #[inline]
 pub fn rural_consumption(p: &FoodParams, stock: f64, adult_eq: f32, month_of_year: u32) -> f64 {
     let need = monthly_need_kg(p.rural_desired_kg, adult_eq);
-    need.min(stock / months_until_autumn_harvest(month_of_year))
-        .max(0.0)
+    need.min(stock / months_until_autumn_harvest(month_of_year)).max(0.0)
 }
 
 /// Energy intake per adult equivalent per day from `kg` of grain eaten in a month.

@@ -7,13 +7,40 @@
 //! state (resale, 返销粮). 1957: gross 48.0 Mt, net 33.9 Mt (literature, validation targets §2).
 
 use crate::params::FoodParams;
+use serde::{Deserialize, Serialize};
+
+/// Procurement under the Leap: quotas set from the centre's expectations, not from the harvest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeapProcurementParams {
+    /// Quota as a share of the centre's expected output; fraction. 1958: 58.8 Mt gross on a plan of ≈ 220 Mt
+    /// (second account, literature §7). Range 0.15–0.35.
+    pub rate: f64,
+    /// Growth the plan expects over last year's believed harvest at pressure 1; fraction. 1959 plan: 525 Mt
+    /// over 375 claimed (literature §7). Range 0–0.5.
+    pub plan_growth: f64,
+    /// How far pressure pushes cadres below the retention floor to meet the quota; fraction of the floor at
+    /// pressure 1. Range 0.2–0.9.
+    pub floor_squeeze: f64,
+}
+
+impl Default for LeapProcurementParams {
+    fn default() -> Self {
+        LeapProcurementParams { rate: 0.22, plan_growth: 0.2, floor_squeeze: 0.5 }
+    }
+}
+
+/// A team's delivery under a quota that ignores the harvest: the whole quota if it can, leaving at least the
+/// squeezed floor.
+pub fn leap_delivery(quota: f64, available: f64, squeezed_floor: f64) -> f64 {
+    quota.min((available - squeezed_floor).max(0.0)).max(0.0)
+}
 
 /// The quota share of a team whose expected output per head is `relative_productivity` times the
 /// national mean.
 #[inline]
 pub fn quota_share(p: &FoodParams, relative_productivity: f64) -> f64 {
-    (p.procurement_rate * (1.0 + p.procurement_progressivity * (relative_productivity - 1.0)))
-        .clamp(0.02, 0.6)
+    (p.procurement_rate * (1.0 + p.procurement_progressivity * (relative_productivity - 1.0))).clamp(0.02, 0.6)
 }
 
 /// Grain a team hands over under the pre-1958 rules and the resale it is owed.
@@ -25,18 +52,8 @@ pub struct Purchase {
 
 /// `normal`: the season's normal output; `actual`: the harvest after seed, feed and losses are kept back;
 /// `floor`: the season's retention floor for the team's members (kg).
-pub fn pre_1958_purchase(
-    share: f64,
-    normal: f64,
-    actual_output: f64,
-    available: f64,
-    floor: f64,
-) -> Purchase {
-    let shortfall_ratio = if normal > 0.0 {
-        (actual_output / normal).min(1.0)
-    } else {
-        0.0
-    };
+pub fn pre_1958_purchase(share: f64, normal: f64, actual_output: f64, available: f64, floor: f64) -> Purchase {
+    let shortfall_ratio = if normal > 0.0 { (actual_output / normal).min(1.0) } else { 0.0 };
     let quota = share * normal * shortfall_ratio;
     let procured = quota.min((available - floor).max(0.0));
     let resale = (floor - (available - procured)).max(0.0);

@@ -14,30 +14,18 @@ pub fn trend_completeness(base: f64, trend: f64, max: f64, year: i32) -> f64 {
 /// Death-registration completeness given the month's true annualised CDR and the normal CDR (‰):
 /// a crisis overloads the registration system.
 pub fn death_completeness(p: &RegistrationParams, year: i32, cdr: f64, normal_cdr: f64) -> f64 {
-    let base = trend_completeness(
-        p.death_completeness_1955,
-        p.death_completeness_trend,
-        p.completeness_max,
-        year,
-    );
-    let excess = if normal_cdr > 0.0 {
-        ((cdr - normal_cdr) / normal_cdr).max(0.0)
-    } else {
-        0.0
-    };
+    let base = trend_completeness(p.death_completeness_1955, p.death_completeness_trend, p.completeness_max, year);
+    let excess = if normal_cdr > 0.0 { ((cdr - normal_cdr) / normal_cdr).max(0.0) } else { 0.0 };
     base / (1.0 + p.crisis_overload * excess)
 }
 
 pub fn birth_completeness(p: &RegistrationParams, year: i32) -> f64 {
-    trend_completeness(
-        p.birth_completeness_1955,
-        p.birth_completeness_trend,
-        p.completeness_max,
-        year,
-    )
+    trend_completeness(p.birth_completeness_1955, p.birth_completeness_trend, p.completeness_max, year)
 }
 
 /// Registered (births, deaths) of a province-month. `enabled == false` means complete registration.
+/// `hiding` is the share of deaths cadres keep off the books (`pressure_hiding` × provincial pressure);
+/// births are hidden a third as much.
 #[allow(clippy::too_many_arguments)]
 pub fn register(
     p: &RegistrationParams,
@@ -50,20 +38,15 @@ pub fn register(
     deaths: u64,
     cdr: f64,
     normal_cdr: f64,
+    hiding: f64,
 ) -> (u64, u64) {
     if !enabled {
         return (births, deaths);
     }
-    let b = binomial(
-        births,
-        birth_completeness(p, year),
-        rng.uniforms4(entity, month, 0),
-    );
-    let d = binomial(
-        deaths,
-        death_completeness(p, year, cdr, normal_cdr),
-        rng.uniforms4(entity, month, 1),
-    );
+    let kept = |share: f64| (1.0 - share).clamp(0.0, 1.0);
+    let b = binomial(births, birth_completeness(p, year) * kept(hiding / 3.0), rng.uniforms4(entity, month, 0));
+    let d =
+        binomial(deaths, death_completeness(p, year, cdr, normal_cdr) * kept(hiding), rng.uniforms4(entity, month, 1));
     (b, d)
 }
 
@@ -78,16 +61,13 @@ mod tests {
         let p = Params::default().registration;
         assert!((death_completeness(&p, 1955, 20.0, 20.0) - 0.55).abs() < 1e-9);
         assert!(death_completeness(&p, 1960, 20.0, 20.0) > 0.6);
-        assert!(
-            death_completeness(&p, 1960, 60.0, 20.0) < death_completeness(&p, 1960, 20.0, 20.0)
-        );
+        assert!(death_completeness(&p, 1960, 60.0, 20.0) < death_completeness(&p, 1960, 20.0, 20.0));
         let rng = Rng::new(1, Stream::Registration);
-        let (b, d) = register(&p, true, &rng, 0, 0, 1955, 100_000, 50_000, 20.0, 20.0);
-        assert!((b as f64 / 100_000.0 - 0.76).abs() < 0.01);
+        let (b, d) = register(&p, true, &rng, 0, 0, 1955, 100_000, 50_000, 20.0, 20.0, 0.0);
+        assert!((b as f64 / 100_000.0 - p.birth_completeness_1955).abs() < 0.01);
+        let (_, hidden) = register(&p, true, &rng, 0, 0, 1955, 100_000, 50_000, 20.0, 20.0, 0.3);
+        assert!(hidden < d * 8 / 10, "cadres under pressure hide deaths");
         assert!((d as f64 / 50_000.0 - 0.55).abs() < 0.01);
-        assert_eq!(
-            register(&p, false, &rng, 0, 0, 1955, 7, 3, 20.0, 20.0),
-            (7, 3)
-        );
+        assert_eq!(register(&p, false, &rng, 0, 0, 1955, 7, 3, 20.0, 20.0, 0.5), (7, 3));
     }
 }

@@ -1,0 +1,44 @@
+//! `labor_mobilization`: peasants pulled off the fields and into towns.
+//!
+//! * Water-conservancy armies in the winters from 1957–58 to 1959–60: 30 M (Oct 1957) to 100 M (Jan 1958),
+//!   "one in six Chinese" (literature §3): fewer hands for the winter crop, a smaller summer harvest.
+//! * The steel campaign (Aug–Dec 1958): tens of millions at the furnaces during the autumn harvest; ripe grain
+//!   "rotted in the fields" (Hubei; literature §3). Labour at the October harvest falls, and part of the crop
+//!   is not brought in.
+//! * Rural-to-urban recruitment 1958–60 (+31 M urban; state employment 50.4 M in 1960) and the return of
+//!   ≈ 20 M to the villages in 1961–63 (Xilou meeting, Feb 1962).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaborParams {
+    /// Peak share of rural working-age labour on irrigation works in winter; fraction. 100 M in Jan 1958 of
+    /// ≈ 270 M rural workers (literature §3). Range 0.1–0.45.
+    pub irrigation_share: f64,
+    /// How much a winter's diversion lowers the next summer harvest's labour; weight. Range 0–0.5.
+    pub irrigation_harvest_weight: f64,
+    /// Share of rural labour in the steel campaign at its peak; fraction. ≈ 90 M [M] of ≈ 270 M. Range 0.1–0.4.
+    pub steel_share: f64,
+    /// Share of the diverted workers' part of the autumn 1958 harvest left in the fields; fraction.
+    /// "About 10% of the 1958 harvest" [M] (literature §3). Range 0–0.6.
+    pub unharvested_share: f64,
+    /// Rural-to-urban migration during the Leap relative to the 1955–57 rate; ratio. Urban +31 M by 1960. Range 1–8.
+    pub recruitment_multiplier: f64,
+    /// Yearly probability that an urban person aged 16–45 is sent back to the village, 1961–63; fraction.
+    /// Target −20 M urban of ≈ 130 M (literature §3). Range 0–0.3.
+    pub return_rate: f64,
+}
+
+impl Default for LaborParams {
+    fn default() -> Self {
+        LaborParams {
+            irrigation_share: 0.3,
+            irrigation_harvest_weight: 0.2,
+            steel_share: 0.25,
+            unharvested_share: 0.3,
+            recruitment_multiplier: 3.0,
+            return_rate: 0.12,
+        }
+    }
+}

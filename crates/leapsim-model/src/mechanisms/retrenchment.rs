@@ -1,0 +1,25 @@
+//! `retrenchment`: the pragmatic return led by Liu Shaoqi and Deng Xiaoping. The Twelve Articles (Nov 1960)
+//! restore private plots and stop the "communist wind"; the Sixty Articles (Mar 1961) make mess halls
+//! voluntary, cut procurement and return it to the harvest (resale to deficit teams resumes); grain is
+//! imported from 1961 (5.8 Mt); ≈ 20 M urban people go back to the villages (1961–63); the team becomes the
+//! accounting unit (Feb 1962). Switched off, none of this happens and the Leap's institutions stay.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrenchmentParams {
+    /// Cut of the pre-1958 procurement rate after the Sixty Articles; fraction. Net procurement 30.9 Mt (1960)
+    /// → 25.8 Mt (1961) (literature §12). Range 0–0.3.
+    pub procurement_cut: f64,
+    /// Grain imports a year once the retreat starts; Mt. 1961: 5.81 Mt; ≈ 5 Mt a year 1961–65 (literature §9). Range 3–7.
+    pub imports_mt: f64,
+    /// Months from the start of the retreat to the first imports (contracts signed Dec 1960–Jan 1961). Range 1–6.
+    pub imports_lag_months: u32,
+}
+
+impl Default for RetrenchmentParams {
+    fn default() -> Self {
+        RetrenchmentParams { procurement_cut: 0.1, imports_mt: 5.0, imports_lag_months: 2 }
+    }
+}

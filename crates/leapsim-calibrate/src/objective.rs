@@ -14,13 +14,17 @@ const CENTRE_PULL: f64 = 0.05;
 
 /// Runs `historical` and `no_leap` with `params`.
 pub fn run_pair(params: &Params, seed: u64, scale: u32, threads: usize) -> Result<(RunResults, RunResults), String> {
-    let period = Period { first: Month::from_ym(1955, 1).expect("valid"), last: Month::from_ym(1966, 12).expect("valid") };
+    let period =
+        Period { first: Month::from_ym(1955, 1).expect("valid"), last: Month::from_ym(1966, 12).expect("valid") };
     let options = RunOptions { scale, seed, threads, period };
     let mut hist = Scenario::historical();
     hist.params = params.clone();
     let mut nl = Scenario::no_leap();
     nl.params = params.clone();
-    let h = Simulation::new(hist, options.clone()).map_err(|e| e.to_string())?.run(&mut Quiet).map_err(|e| e.to_string())?;
+    let h = Simulation::new(hist, options.clone())
+        .map_err(|e| e.to_string())?
+        .run(&mut Quiet)
+        .map_err(|e| e.to_string())?;
     let n = Simulation::new(nl, options).map_err(|e| e.to_string())?.run(&mut Quiet).map_err(|e| e.to_string())?;
     Ok((h, n))
 }

@@ -116,8 +116,16 @@ pub fn calibrate(
         parameters::set(&mut rounded, f.path, round(from_unit(f, x)))?;
     }
     let _ = best_params;
-    let report =
-        CalibrationReport { seed: opts.seed, scale: opts.scale, sweeps: opts.sweeps, evaluations, fitted, initial, best, loss_by_sweep };
+    let report = CalibrationReport {
+        seed: opts.seed,
+        scale: opts.scale,
+        sweeps: opts.sweeps,
+        evaluations,
+        fitted,
+        initial,
+        best,
+        loss_by_sweep,
+    };
     Ok((rounded, report))
 }
 

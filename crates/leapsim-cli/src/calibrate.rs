@@ -53,7 +53,13 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
         v
     };
     let threads = args.threads.unwrap_or_else(default_threads).max(1);
-    let opts = CalibrationOptions { seed: args.seed, scale: args.scale, sweeps: args.sweeps as usize, initial_step: 0.25, parameters };
+    let opts = CalibrationOptions {
+        seed: args.seed,
+        scale: args.scale,
+        sweeps: args.sweeps as usize,
+        initial_step: 0.25,
+        parameters,
+    };
     let started = Instant::now();
     let quiet = args.quiet;
     let mut evaluate = |p: &Params| {
@@ -62,11 +68,15 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     };
     let mut progress = |i: usize, loss: f64, best: f64| {
         if !quiet {
-            eprintln!("evaluation {i:>4}: loss {loss:>10.3}  best {best:>10.3}  ({:.0} s)", started.elapsed().as_secs_f64());
+            eprintln!(
+                "evaluation {i:>4}: loss {loss:>10.3}  best {best:>10.3}  ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
         }
     };
     // Always from the documented priors, so the same seed reproduces the shipped calibration.
-    let (fitted, report) = calibrate(&Params::default(), &opts, &mut evaluate, &mut progress).map_err(anyhow::Error::msg)?;
+    let (fitted, report) =
+        calibrate(&Params::default(), &opts, &mut evaluate, &mut progress).map_err(anyhow::Error::msg)?;
     let values: serde_json::Map<String, serde_json::Value> =
         report.fitted.iter().map(|(path, v, ..)| (path.clone(), serde_json::json!(v))).collect();
     debug_assert!(report.fitted.iter().all(|(path, v, ..)| fitted.get_path(path) == Some(*v)));
@@ -107,11 +117,15 @@ pub fn markdown(r: &CalibrationReport) -> String {
         r.best.passed,
         r.best.passed + r.best.failed
     );
-    let _ = writeln!(s, "## Fitted parameters\n\n| parameter | fitted | prior range | prior value |\n|---|---|---|---|");
+    let _ =
+        writeln!(s, "## Fitted parameters\n\n| parameter | fitted | prior range | prior value |\n|---|---|---|---|");
     for (path, v, lo, hi, v0) in &r.fitted {
         let _ = writeln!(s, "| `{path}` | {v} | {lo} – {hi} | {v0} |");
     }
-    let _ = writeln!(s, "\n## Fit to each target (at the calibration scale)\n\n| target | simulated | band | |\n|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "\n## Fit to each target (at the calibration scale)\n\n| target | simulated | band | |\n|---|---|---|---|"
+    );
     for (name, x, lo, hi, pass) in &r.best.targets {
         let band = match (lo.is_finite(), hi.is_finite()) {
             (true, true) => format!("{lo:.4} – {hi:.4}"),
@@ -121,6 +135,10 @@ pub fn markdown(r: &CalibrationReport) -> String {
         };
         let _ = writeln!(s, "| {name} | {x:.4} | {band} | {} |", if *pass { "pass" } else { "FAIL" });
     }
-    let _ = writeln!(s, "\nLoss after each sweep: {:?}", r.loss_by_sweep.iter().map(|l| (l * 1000.0).round() / 1000.0).collect::<Vec<_>>());
+    let _ = writeln!(
+        s,
+        "\nLoss after each sweep: {:?}",
+        r.loss_by_sweep.iter().map(|l| (l * 1000.0).round() / 1000.0).collect::<Vec<_>>()
+    );
     s
 }

@@ -1,9 +1,13 @@
 //! `leapsim`: the command-line front end. A thin layer over `leapsim_model` (the run) and `leapsim_io`
 //! (the files). Errors print one line and exit non-zero: 2 for bad arguments, 1 for failures of the run.
 
+mod attribute;
 mod bench;
 mod calibrate;
+mod compare;
+mod ensemble;
 mod run;
+mod scenarios;
 mod summary;
 mod validate;
 
@@ -27,6 +31,14 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Check a run's outputs against the historical targets (DESIGN §6) and draw charts beside the record.
     Validate(validate::ValidateArgs),
+    /// List the built-in scenarios (`scenarios show NAME` prints one's TOML file).
+    Scenarios(scenarios::ScenariosArgs),
+    /// Print the JSON Schema of scenario files.
+    Schema,
+    /// Compare two scenarios (B − A) by year and province over seeds, with common random numbers.
+    Compare(compare::CompareArgs),
+    /// Attribute the famine's excess deaths to mechanisms (exact Shapley values over coalitions).
+    Attribute(attribute::AttributeArgs),
 }
 
 /// A user error: printed as one line, exit code 2.
@@ -71,6 +83,10 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::bench(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Scenarios(args) => scenarios::scenarios(args),
+        Command::Schema => scenarios::schema(),
+        Command::Compare(args) => compare::compare(args),
+        Command::Attribute(args) => attribute::attribute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -18,8 +18,8 @@ pub const LATEST: (i32, u32) = (1970, 12);
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// Scenario: a built-in name (`no_leap`).
-    #[arg(long, default_value = "no_leap")]
+    /// Scenario: a built-in name (see `leapsim scenarios`) or the path of a scenario file (.toml).
+    #[arg(long, default_value = "historical")]
     pub scenario: String,
     /// One simulated person stands for N real people (1 = the whole population at 1:1).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Ensemble: run seeds SEED … SEED+N−1 (in parallel) and also write their means with 5–95% bands
+    /// (ensemble_yearly.csv, ensemble_summary.json); the other files are those of the first seed.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub seeds: u32,
     /// Worker threads (results do not depend on it); default: the machine's cores.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
@@ -55,11 +59,9 @@ pub fn parse_month(flag: &str, text: &str) -> Result<Month> {
     Ok(m)
 }
 
+/// A built-in scenario or a scenario file; any problem is a usage error (exit 2) of one line.
 pub fn scenario_by_name(name: &str) -> Result<Scenario> {
-    Scenario::builtin(name).ok_or_else(|| {
-        UsageError(format!("unknown scenario {name:?}; built-in scenarios: {}", Scenario::BUILTIN_NAMES.join(", ")))
-            .into()
-    })
+    leapsim_scenario::resolve(name).map_err(|e| UsageError(e.to_string()).into())
 }
 
 pub fn default_threads() -> usize {
@@ -95,10 +97,16 @@ pub fn run(args: RunArgs) -> Result<()> {
         threads,
         period: Period { first: Month::from_ym(1955, 1).expect("valid"), last: to },
     };
-    let (mut results, counterfactual) = simulate(&scenario, &options)?;
+    let (mut results, counterfactual, ensemble) = if args.seeds > 1 {
+        let e = crate::ensemble::run_seeds(&scenario, &options, args.seeds)?;
+        (e.first, e.first_no_leap, Some(e.summary))
+    } else {
+        let (r, cf) = simulate(&scenario, &options)?;
+        (r, cf, None)
+    };
     results.records.retain(|r| r.month >= from);
     let simulated = started.elapsed().as_secs_f64();
-    write_outputs(&out, &results, counterfactual.as_ref(), from, to, threads, simulated)?;
+    write_outputs(&out, &results, counterfactual.as_ref(), from, to, threads, simulated, ensemble.as_ref())?;
     let written = out.commit()?;
     if !args.quiet {
         print!("{}", summary::table(&results));
@@ -113,10 +121,14 @@ pub fn run(args: RunArgs) -> Result<()> {
             written.len(),
             args.out.display()
         );
+        if let Some(e) = &ensemble {
+            println!("{}", e.line);
+        }
     }
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)] // one call site; the arguments are the run's facts
 fn write_outputs(
     out: &OutputDir,
     r: &RunResults,
@@ -125,6 +137,7 @@ fn write_outputs(
     to: Month,
     threads: usize,
     wall: f64,
+    ensemble: Option<&crate::ensemble::EnsembleSummary>,
 ) -> Result<()> {
     leapsim_io::write_parquet(&out.staged("national_monthly.parquet"), &r.national_monthly_table())?;
     leapsim_io::write_parquet(&out.staged("provincial_monthly.parquet"), &r.provincial_monthly_table())?;
@@ -132,6 +145,19 @@ fn write_outputs(
     leapsim_io::write_csv(&out.staged("provincial_yearly.csv"), &r.provincial_yearly_table())?;
     leapsim_io::write_csv(&out.staged("age_structure.csv"), &r.age_structure_table())?;
     leapsim_io::write_json(&out.staged("summary.json"), &r.summary(cf))?;
+    let mut files = vec![
+        "national_monthly.parquet",
+        "provincial_monthly.parquet",
+        "national_yearly.csv",
+        "provincial_yearly.csv",
+        "age_structure.csv",
+        "summary.json",
+    ];
+    if let Some(e) = ensemble {
+        leapsim_io::write_csv(&out.staged("ensemble_yearly.csv"), &e.yearly)?;
+        leapsim_io::write_json(&out.staged("ensemble_summary.json"), &e.json)?;
+        files.extend(["ensemble_yearly.csv", "ensemble_summary.json"]);
+    }
     let phases: serde_json::Map<String, serde_json::Value> = leapsim_model::PHASES
         .iter()
         .zip(r.phase_seconds)
@@ -146,7 +172,8 @@ fn write_outputs(
         "version": env!("CARGO_PKG_VERSION"),
         "period": {"from": from.to_string(), "to": to.to_string(), "simulated_from": r.options.period.first.to_string()},
         "wall_seconds": {"total": leapsim_model::results::round(wall, 4), "build": leapsim_model::results::round(r.build_seconds, 4), "phases": phases},
-        "files": ["national_monthly.parquet", "provincial_monthly.parquet", "national_yearly.csv", "provincial_yearly.csv", "age_structure.csv", "summary.json"],
+        "seeds": ensemble.map_or(json!([r.options.seed]), |e| e.json["seeds"].clone()),
+        "files": files,
         "note": "Timing fields and `threads` vary between runs; every other file is byte-identical for the same seed, scale and scenario.",
     });
     leapsim_io::write_json(&out.staged("manifest.json"), &manifest).context("writing the manifest")?;

@@ -335,7 +335,8 @@ fn run_summary_matches_snapshot() {
     let mut lines: Vec<&str> = stdout.lines().collect();
     let last = lines.pop().expect("leapsim run printed nothing");
     assert!(
-        last.starts_with("no_leap at 1:5000 seed 1 — 36 months in ") && last.contains(" on 1 thread(s); 7 files in "),
+        last.starts_with("historical at 1:5000 seed 1 — 36 months in ")
+            && last.contains(" on 1 thread(s); 7 files in "),
         "unexpected final line: {last}"
     );
     while lines.last().is_some_and(|l| l.trim().is_empty()) {
@@ -410,7 +411,7 @@ fn outputs_follow_the_design_contract() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     // Through 1962, so that the summary's 1958–62 figures are all present.
-    run_ok(&["--scale", "5000", "--seed", "3", "--to", "1962-12", "--quiet"], &out);
+    run_ok(&["--scenario", "no_leap", "--scale", "5000", "--seed", "3", "--to", "1962-12", "--quiet"], &out);
     let years: Vec<i64> = (1955..=1962).collect();
     let months = years.len() * 12;
 

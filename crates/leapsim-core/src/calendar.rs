@@ -83,6 +83,37 @@ impl Period {
     }
 }
 
+/// Months serialise as `"YYYY-MM"` (scenario files, JSON).
+impl serde::Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+        let text = String::deserialize(d)?;
+        Month::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{text:?} is not a month: expected \"YYYY-MM\", e.g. \"1959-07\""))
+        })
+    }
+}
+
+/// In JSON Schema a month is a `"YYYY-MM"` string (scenario files).
+impl schemars::JsonSchema for Month {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Month".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+            "description": "A calendar month, \"YYYY-MM\"."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,21 +138,5 @@ mod tests {
     #[test]
     fn default_period_has_144_months() {
         assert_eq!(Period::default_run().len(), 144);
-    }
-}
-
-/// Months serialise as `"YYYY-MM"` (scenario files, JSON).
-impl serde::Serialize for Month {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Month {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
-        let text = String::deserialize(d)?;
-        Month::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!("{text:?} is not a month: expected \"YYYY-MM\", e.g. \"1959-07\""))
-        })
     }
 }

@@ -19,7 +19,7 @@ pub use crate::mechanisms::retrenchment::RetrenchmentParams;
 pub use crate::mechanisms::trade::TradeParams;
 
 /// Parameters of `demography`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DemographyParams {
     /// True crude death rate of January 1955 that fixes the level of the baseline hazard; ‰.
@@ -43,6 +43,9 @@ pub struct DemographyParams {
     /// Strength of the famine hazard: the multiplier is 1 + sensitivity × (exp(strength × deficit) − 1), with the
     /// deficit the relative shortfall below the threshold; dimensionless. Calibrated. Range 2–9.
     pub famine_mortality_strength: f64,
+    /// Time constant of nutritional depletion: famine mortality follows the energy deficit smoothed over this
+    /// many months (deaths peak at the end of a hungry season, not in its first month); months. Range 1–8.
+    pub famine_memory_months: f64,
     /// Famine sensitivity of children under 10, relative to adults 10–49. Ashton et al. 1984: 41% of excess
     /// deaths under age 10 (literature §11). Range 1–3.
     pub famine_sensitivity_child: f64,
@@ -53,6 +56,14 @@ pub struct DemographyParams {
     /// Months of postpartum infecundity after a birth (breastfeeding amenorrhoea); months. Natural-fertility
     /// populations 10–18. Range 8–20.
     pub postpartum_infecund_months: f64,
+    /// Share of the conceptions postponed by hunger and separation that are made up once food returns (the
+    /// 1962–63 rebound: registered CBR 43.4‰ in 1963, Banister 49.8‰); fraction. Range 0–1.
+    pub catch_up_share: f64,
+    /// Months over which postponed conceptions are made up; months. Range 3–36.
+    pub catch_up_months: f64,
+    /// Yearly change of conceptions from 1955 (the urban birth-planning campaigns from 1962, later marriage);
+    /// per year. Banister's estimated CBR: 43.0 (1955) → 39.8 (1966). Range −0.03–0.01.
+    pub fertility_trend: f64,
     /// Relative fall of conception per unit of relative energy deficit (famine amenorrhoea); dimensionless.
     /// Births fall 9 months after the deficit (literature §11: CBR 1961 22.4‰ vs 43 in 1957). Range 0.5–4.
     pub fertility_famine_elasticity: f64,
@@ -64,7 +75,7 @@ pub struct DemographyParams {
 }
 
 /// Parameters of `registration`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationParams {
     /// Share of true deaths registered in 1955; fraction. Banister 1984: 12.3/22.3 = 0.55. Range 0.45–0.7.
@@ -86,7 +97,7 @@ pub struct RegistrationParams {
 }
 
 /// Parameters of `agriculture`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgricultureParams {
     /// Elasticity of output with respect to effective farm labour; dimensionless. Li & Yang 2005 production
@@ -112,21 +123,34 @@ pub struct AgricultureParams {
     /// state resale; fraction. 1957 gross − net procurement = 48.0 − 33.9 = 14.1 Mt resold to the countryside
     /// (literature, validation targets §2) ≈ 65 M people at 210 kg. Range 0.04–0.15.
     pub cash_crop_share: f64,
+    /// Elasticity of output to farm capital (draft animals, tools, manure): the K^β of Li & Yang (2005)
+    /// (literature, models B; value [M]). Range 0.1–0.5.
+    pub capital_elasticity: f64,
+    /// Farm capital lost per month per unit of rural energy deficit (draft animals slaughtered or starved,
+    /// tools sold, pigs gone); fraction per month. Range 0–0.1.
+    pub capital_loss_per_deficit: f64,
+    /// Share of the lost capital rebuilt in a year; fraction per year. Output regained its 1958 level only
+    /// in 1966 (literature §12). Range 0.05–0.5.
+    pub capital_recovery_rate: f64,
 }
 
 /// Parameters of `weather`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherParams {
-    /// Yield loss at drought exposure 1 (the worst province-year of the record); fraction. The 1960 national
-    /// severely-affected share of sown area was 16.6% (data/inputs); Houser et al. attribute ≈ 30% of the
-    /// famine to weather (literature §8). Range 0.05–0.4.
-    pub max_yield_loss: f64,
+    /// Share of the sown area affected by disasters in a normal year, whose losses are already in the 1955–57
+    /// baseline; fraction. 1958 (14.3% drought-affected, data/national_disaster_shares.csv) is taken as normal.
+    /// Range 0.1–0.2.
+    pub normal_affected_share: f64,
+    /// Yield lost per unit of affected share above normal; fraction. Drought losses averaged 13.3% of output in
+    /// 1959–61 against 1.6–3.3% in other years (Chen Donglin 2005, literature §8) with ≈ 30 points more of the
+    /// sown area affected. Range 0.1–0.8.
+    pub loss_per_affected_share: f64,
 }
 
 /// Parameters of the food chain of the 1950s: procurement under the pre-1958 rules ("unified purchase and
 /// sale" with the 1955 "three fixes"), urban rations, rural retention and consumption.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FoodParams {
     /// Procurement quota as a share of a team's normal output at the national mean productivity; fraction.
@@ -163,7 +187,7 @@ pub struct FoodParams {
     /// State grain sales outside the urban ration system and the modelled resale, a year: the army, industry,
     /// and the rural cash-crop, forestry and fishing areas that the model does not farm as grain teams; Mt.
     /// The residual of the 1957 balance: gross procurement 48.0 Mt (literature, validation targets §2) less
-    /// urban rations (≈ 20 Mt), net exports (1.9 Mt) and a small growth of state stocks. Range 10–30.
+    /// urban rations (≈ 20 Mt), net exports (1.9 Mt) and a small growth of state stocks. Range 5–30.
     pub state_other_uses_mt: f64,
     /// Reserve of urban rations the granary keeps before it pays other uses; months. Range 3–9.
     pub state_reserve_months: f64,
@@ -172,7 +196,7 @@ pub struct FoodParams {
 }
 
 /// All parameters, by mechanism, and the dates of the timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub demography: DemographyParams,
@@ -208,10 +232,14 @@ impl Default for Params {
                 sex_ratio_at_birth: 1.05,
                 famine_kcal_threshold: 1900.0,
                 famine_mortality_strength: 5.0,
+                famine_memory_months: 3.0,
                 famine_sensitivity_child: 1.6,
                 famine_sensitivity_old: 1.4,
                 famine_sensitivity_male: 1.15,
                 postpartum_infecund_months: 14.0,
+                catch_up_share: 0.5,
+                catch_up_months: 12.0,
+                fertility_trend: 0.0,
                 fertility_famine_elasticity: 2.0,
                 rural_urban_migration_rate: 0.03,
             },
@@ -233,8 +261,11 @@ impl Default for Params {
                 work_capacity_loss: 0.6,
                 seed_feed_waste_share: 0.18,
                 cash_crop_share: 0.08,
+                capital_elasticity: 0.3,
+                capital_loss_per_deficit: 0.03,
+                capital_recovery_rate: 0.15,
             },
-            weather: WeatherParams { max_yield_loss: 0.15 },
+            weather: WeatherParams { normal_affected_share: 0.1425, loss_per_affected_share: 0.35 },
             food: FoodParams {
                 procurement_rate: 0.25,
                 procurement_progressivity: 0.2,

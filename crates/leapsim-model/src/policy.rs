@@ -24,8 +24,12 @@ pub struct Policy {
     pub labour_diverted: f64,
     /// Share of rural labour in the backyard furnaces this month.
     pub steel_campaign_share: f64,
+    /// Multiplier of conceptions while couples are separated by the works and furnaces.
+    pub conception_factor: f64,
     /// Share of this month's crop left unharvested (hands at the furnaces).
     pub unharvested: f64,
+    /// Yield multiplier from the Leap's irrigation works.
+    pub irrigation_factor: f64,
     /// Rural-to-urban migration relative to the 1955–57 rate, and the yearly return rate to the villages.
     pub migration_multiplier: f64,
     pub return_rate: f64,
@@ -39,6 +43,8 @@ pub struct Policy {
     pub procurement_cut: f64,
     /// Exports planned on the believed harvest (`trade` during the Leap).
     pub leap_exports: bool,
+    /// No exports at all (the `exports_end` lever).
+    pub exports_stopped: bool,
     /// Imports; tonnes a month.
     pub imports_t: f64,
     /// Multiplier of baseline hazards (`public_health`).
@@ -91,12 +97,23 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
     let mut labour_diverted = 0.0;
     let mut unharvested = 0.0;
     let mut steel_campaign_share = 0.0;
+    let mut conception_factor = 1.0;
     if mech.labor_mobilization {
         // The winter's irrigation works weigh on the following June harvest.
         let winter_start = Month::from_ym(m.year() - 1, 10).expect("valid month");
         if moy == 6 && winter_start >= tl.irrigation_start && winter_start <= tl.irrigation_end {
             labour_diverted += lab.irrigation_share * lab.irrigation_harvest_weight;
         }
+        // Away this month: the irrigation armies in the winter months, the steel army in the campaign.
+        let mut away = 0.0;
+        let winter = moy >= 10 || moy <= 3;
+        if winter && m >= tl.irrigation_start && m <= tl.irrigation_end {
+            away += lab.irrigation_share;
+        }
+        if m >= tl.steel_campaign_start && m <= tl.steel_campaign_end {
+            away += lab.steel_share;
+        }
+        conception_factor = (1.0 - lab.separation_fertility_loss * away).clamp(0.0, 1.0);
         // The furnaces take the hands that should bring in the autumn crop: the crop was grown, part of it
         // is not harvested.
         if m >= tl.steel_campaign_start && m <= tl.steel_campaign_end {
@@ -104,6 +121,14 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
             unharvested = lab.unharvested_share * lab.steel_share;
         }
     }
+    // The works dug in the winter of 1957–58 water the harvests from 1958, less each year.
+    let first_harvest = Month(tl.irrigation_start.0 + 8);
+    let irrigation_factor = if mech.labor_mobilization && m >= first_harvest {
+        let years = months_between(first_harvest, m) / 12.0;
+        1.0 + lab.irrigation_yield_gain * (1.0 - years / lab.irrigation_gain_years).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
     let migration_multiplier =
         if mech.labor_mobilization && in_leap && m < tl.retreat_start { lab.recruitment_multiplier } else { 1.0 };
     let return_rate = if mech.labor_mobilization && m >= tl.urban_return_start && m < tl.urban_return_end {
@@ -134,6 +159,7 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
     let procurement_cut =
         if mech.retrenchment && m >= tl.sixty_articles { p.retrenchment.procurement_cut } else { 0.0 };
     let leap_exports = mech.trade && in_leap && m < tl.retreat_start;
+    let exports_stopped = tl.exports_end.is_some_and(|e| m >= e);
     let imports_start = Month(tl.retreat_start.0.saturating_add(p.retrenchment.imports_lag_months as u16));
     let imports_t = if mech.trade && mech.retrenchment && m >= imports_start {
         p.retrenchment.imports_mt * 1e6 / 12.0
@@ -159,7 +185,9 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
         mess_halls_closing: mess && m == tl.mess_halls_end,
         labour_diverted,
         steel_campaign_share,
+        conception_factor,
         unharvested,
+        irrigation_factor,
         migration_multiplier,
         return_rate,
         tool_factor,
@@ -168,6 +196,7 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
         leap_procurement,
         procurement_cut,
         leap_exports,
+        exports_stopped,
         imports_t,
         health_factor,
         industry_retreat,

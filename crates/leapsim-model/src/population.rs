@@ -124,10 +124,13 @@ pub struct Households {
     pub stock: Vec<f64>,
     /// Energy intake last month; kcal per adult equivalent per day.
     pub kcal: Vec<f32>,
+    /// Nutritional depletion: the energy deficit smoothed over the last months (bodies run down over a
+    /// hungry season and recover over months). Famine mortality follows it.
+    pub depletion: Vec<f32>,
 }
 
 impl Households {
-    pub const BYTES_PER_HOUSEHOLD: usize = 4 + 2 + 2 + 4 + 8 + 4;
+    pub const BYTES_PER_HOUSEHOLD: usize = 4 + 2 + 2 + 4 + 8 + 4 + 4;
 
     pub fn len(&self) -> usize {
         self.team.len()
@@ -144,6 +147,7 @@ impl Households {
         self.adult_eq.push(0.0);
         self.stock.push(0.0);
         self.kcal.push(0.0);
+        self.depletion.push(0.0);
         (self.team.len() - 1) as u32
     }
 

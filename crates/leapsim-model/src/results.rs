@@ -446,9 +446,8 @@ impl RunResults {
             ys.iter().find(|y| y.year == 1958).map(|y| ratio(y.grain_output_reported_mt, y.grain_output_mt));
         let trend_available = trend_deaths.is_some();
         // The counterfactual's own excess against the 1955–57 trend (DESIGN §6: below 2 million).
-        let no_leap_vs_trend = no_leap
-            .map(|r| r.summary(None)["excess_deaths"]["vs_trend"]["total"].clone())
-            .unwrap_or(Value::Null);
+        let no_leap_vs_trend =
+            no_leap.map(|r| r.summary(None)["excess_deaths"]["vs_trend"]["total"].clone()).unwrap_or(Value::Null);
         json!({
             "scenario": self.scenario.name,
             "seed": self.options.seed,

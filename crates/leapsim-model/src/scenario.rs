@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Switches of the mechanisms of DESIGN §2, by their names there. Switched off, the world follows the
 /// pre-1958 course for that mechanism.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mechanisms {
     /// Off: mortality and fertility do not respond to food (baseline rates only).
@@ -132,7 +132,7 @@ impl Mechanisms {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,

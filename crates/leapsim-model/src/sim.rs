@@ -303,7 +303,9 @@ impl Simulation {
         available -= urban_need * urban_fraction;
         let resale_fraction = fraction(available, resale_requested);
         available -= resale_requested * resale_fraction;
-        let exports_planned = if pol.leap_exports {
+        let exports_planned = if pol.exports_stopped {
+            0.0
+        } else if pol.leap_exports {
             let belief: f64 = self.centre.belief_last_year.iter().sum();
             let truth: f64 = self.centre.truth_last_year.iter().sum();
             let ratio = if truth > 0.0 { belief / truth } else { 1.0 };
@@ -321,7 +323,8 @@ impl Simulation {
         // Stock above a ceiling is released too (to industry, the army and feed): the granary is a buffer, not a
         // sink.
         let ceiling = urban_need * p.food.state_ceiling_months;
-        let other_uses = other_planned.min((available - reserve).max(0.0)) + (available - other_planned - ceiling).max(0.0);
+        let other_uses =
+            other_planned.min((available - reserve).max(0.0)) + (available - other_planned - ceiling).max(0.0);
         available -= other_uses;
         // industry: state steel, and the backyard furnaces' iron.
         let (steel_usable, steel_reported) = industry_month(sc, &mut self.centre, month, scale, &pol, &reports);
@@ -331,6 +334,7 @@ impl Simulation {
         let t = Instant::now();
         let hazard = self.demo.monthly_hazard(p, month, pol.health_factor);
         let demo = &self.demo;
+        let years_since_1955 = month.0.saturating_sub(Month::from_ym(1955, 1).expect("valid").0) as f64 / 12.0;
         let cx = PassContext {
             params: p,
             demo,
@@ -340,9 +344,9 @@ impl Simulation {
             want_age_structure: moy == 6,
             famine_response: sc.mechanisms.demography,
             migration_multiplier: pol.migration_multiplier,
+            conception_factor: pol.conception_factor * (p.demography.fertility_trend * years_since_1955).exp(),
             return_rate: pol.return_rate,
         };
-        let years_since_1955 = month.0.saturating_sub(Month::from_ym(1955, 1).expect("valid").0) as f64 / 12.0;
         let normal_cdr = p.demography.cdr_1955_true * demography::mortality_trend(&p.demography, years_since_1955);
         let beliefs = &self.centre.belief_this_year;
         let results: Vec<(ProvinceMonth, f64, f64)> = self.pool.install(|| {
@@ -493,7 +497,10 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
     let trend = agriculture::productivity_trend(&p.agriculture, year);
     // Yield multipliers of the Leap's institutions and directives.
     let area = cx.sown_area_share.powf(p.agronomy.output_area_elasticity);
-    let directives = pol.effort_factor
+    let capital = if sc.mechanisms.agriculture { pr.capital.powf(p.agriculture.capital_elasticity) } else { 1.0 };
+    let directives = capital
+        * pol.irrigation_factor
+        * pol.effort_factor
         * pol.tool_factor
         * pol.pests_factor
         * (1.0 - pol.close_planting_loss * cx.pressure).max(0.0)
@@ -704,6 +711,7 @@ fn distribute_and_eat(
                 pm.rural_eaten += eat;
                 let k_h = kcal(eat, hh.adult_eq[h], non_grain);
                 hh.kcal[h] = k_h;
+                hh.depletion[h] = demography::update_depletion(&sc.params.demography, hh.depletion[h], k_h);
                 pm.kcal_rural_sum += k_h as f64 * hh.adult_eq[h] as f64;
                 pm.rural_persons_start += hh.size[h] as f64;
             }
@@ -722,6 +730,7 @@ fn distribute_and_eat(
             pm.urban_eaten += ration;
             let k_h = kcal(ration, ae, p.non_grain_kcal);
             hh.kcal[h] = k_h;
+            hh.depletion[h] = demography::update_depletion(&sc.params.demography, hh.depletion[h], k_h);
             pm.kcal_urban_sum += k_h as f64 * ae as f64;
             pm.urban_persons_start += members;
         } else {
@@ -730,9 +739,25 @@ fn distribute_and_eat(
             pm.rural_eaten += eat;
             let k_h = kcal(eat, ae, non_grain);
             hh.kcal[h] = k_h;
+            hh.depletion[h] = demography::update_depletion(&sc.params.demography, hh.depletion[h], k_h);
             pm.kcal_rural_sum += k_h as f64 * ae as f64;
             pm.rural_persons_start += members;
         }
+    }
+    // agriculture: farm capital runs down with rural hunger and is rebuilt slowly.
+    if sc.mechanisms.agriculture {
+        let a = &sc.params.agriculture;
+        let (mut deficit, mut members) = (0.0, 0.0);
+        for h in 0..hh.len() {
+            if team_of(h, hh) != URBAN {
+                deficit += demography::energy_deficit(&sc.params.demography, hh.kcal[h]) * hh.size[h] as f64;
+                members += hh.size[h] as f64;
+            }
+        }
+        let mean_deficit = if members > 0.0 { deficit / members } else { 0.0 };
+        pr.capital = (pr.capital - a.capital_loss_per_deficit * mean_deficit
+            + a.capital_recovery_rate / 12.0 * (1.0 - pr.capital))
+            .clamp(0.05, 1.0);
     }
     let stock_end: f64 = hh.stock.iter().sum::<f64>() + t.stock.iter().sum::<f64>();
     pm.rural_stock_end = stock_end;

@@ -118,6 +118,12 @@ pub struct Province {
     /// Mess-hall participation at end-1959 (data/, or the national share where missing): the measure of the
     /// province's radicalism.
     pub participation: f64,
+    /// Farm capital (draft animals, tools, manure) relative to 1955.
+    pub capital: f64,
+    /// Conceptions postponed by hunger and separation, not yet made up (expected number).
+    pub postponed_conceptions: f64,
+    /// Conceptions expected last month without hunger or separation (the scale of the catch-up).
+    pub expected_conceptions: f64,
 }
 
 /// Draws a (sex, age) cell from a cumulative distribution.
@@ -280,6 +286,9 @@ pub fn build_province(
         productivity,
         relative_productivity: 1.0,
         participation,
+        capital: 1.0,
+        postponed_conceptions: 0.0,
+        expected_conceptions: 0.0,
     }
 }
 

@@ -46,7 +46,10 @@ mod tests {
         assert!(labour_factor(&p.agriculture, 0.5) < 1.0);
         assert_eq!(labour_factor(&p.agriculture, 1.0), 1.0);
         assert_eq!(work_capacity(&p.agriculture, &p.demography, 2300.0), 1.0);
-        assert!(work_capacity(&p.agriculture, &p.demography, 1000.0) < 0.7);
+        assert!(work_capacity(&p.agriculture, &p.demography, 1000.0) < 0.8);
+        assert!(
+            work_capacity(&p.agriculture, &p.demography, 600.0) < work_capacity(&p.agriculture, &p.demography, 1000.0)
+        );
         let total: f64 = (1..=12).filter_map(|m| harvest_share(&p.agriculture, m)).sum();
         assert!((total - 1.0).abs() < 1e-12);
     }

@@ -10,11 +10,11 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommunesParams {
     /// Fall of farm output from shirking once the exit right is gone; fraction. Lin (1990): TFP collapsed
-    /// (magnitude [M]). Range 0.03–0.3.
+    /// (magnitude [M]). Range 0–0.3 (0: the exit right kept).
     pub effort_loss: f64,
     /// Share of the effort loss recovered when the team becomes the accounting unit (Feb 1962); fraction. Range 0.2–1.
     pub effort_recovered: f64,

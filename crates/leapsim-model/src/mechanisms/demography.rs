@@ -181,6 +181,13 @@ pub fn famine_extra(p: &DemographyParams, d: f64) -> f64 {
     }
 }
 
+/// One month of nutritional depletion: the deficit smoothed with a time constant of `memory` months.
+#[inline]
+pub fn update_depletion(p: &DemographyParams, depletion: f32, kcal: f32) -> f32 {
+    let a = (1.0 / p.famine_memory_months.max(1.0)) as f32;
+    depletion + a * (energy_deficit(p, kcal) as f32 - depletion)
+}
+
 /// Multiplier of conception at relative deficit `d`.
 #[inline]
 pub fn fertility_factor(p: &DemographyParams, d: f64) -> f64 {
@@ -264,6 +271,8 @@ pub struct PassContext<'a> {
     pub migration_multiplier: f64,
     /// Yearly probability that an urban person aged 16–45 is sent back to the village.
     pub return_rate: f64,
+    /// Multiplier of conceptions (couples separated by labour mobilisation).
+    pub conception_factor: f64,
 }
 
 /// Working-age member (15–64): counts as farm labour.
@@ -299,11 +308,22 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let hh = &mut pr.households;
     let mut extra: Vec<f32> = Vec::new();
     let mut fert: Vec<f32> = Vec::new();
-    if cx.famine_response && hh.kcal.iter().any(|&k| energy_deficit(d, k) > 0.0) {
-        extra = hh.kcal.iter().map(|&k| famine_extra(d, energy_deficit(d, k)) as f32).collect();
+    if cx.famine_response && hh.depletion.iter().any(|&x| x > 0.0) {
+        extra = hh.depletion.iter().map(|&x| famine_extra(d, x as f64) as f32).collect();
         fert = hh.kcal.iter().map(|&k| fertility_factor(d, energy_deficit(d, k)) as f32).collect();
     }
     let hungry = !extra.is_empty();
+    // Catch-up: once food is back and couples are together, postponed conceptions are made up over
+    // `catch_up_months`.
+    let mean_fert = if fert.is_empty() { 1.0 } else { fert.iter().map(|&x| x as f64).sum::<f64>() / fert.len() as f64 };
+    let recovering = mean_fert > 0.97 && cx.conception_factor > 0.97;
+    let boost = if recovering && pr.expected_conceptions > 0.0 {
+        1.0 + (pr.postponed_conceptions / d.catch_up_months.max(1.0) / pr.expected_conceptions).min(1.0)
+    } else {
+        1.0
+    };
+    let mut expected = 0.0f64;
+    let mut realised = 0.0f64;
     // Sensitivity by sex and age, tabulated.
     let mut sens = [[0f32; MAX_AGE + 1]; 2];
     for (s, row) in sens.iter_mut().enumerate() {
@@ -373,7 +393,10 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
                     newborns.push((persons.household[i], sex | (f & flag::URBAN)));
                 }
             } else if persons.event[i] == 0 || m.saturating_sub(persons.event[i]) >= postpartum {
-                let p = cx.demo.conception[age_idx] * fert_factor as f64;
+                let normal = cx.demo.conception[age_idx];
+                let p = normal * fert_factor as f64 * cx.conception_factor * boost;
+                expected += normal;
+                realised += p;
                 // One Philox block serves four consecutive months (word = month mod 4): still a pure
                 // function of (seed, stream, person, month), at a quarter of the cost.
                 let w = fert_rng.words(person_entity(province, id), month_key / 4, 0)[(month_key % 4) as usize];
@@ -433,6 +456,11 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
             a[female as usize][(age as usize).min(100)] += 1;
         }
     }
+    // Book-keeping of postponed conceptions: deficits add, the catch-up's surplus pays them back.
+    pr.expected_conceptions = expected;
+    let balance = if cx.famine_response { expected - realised } else { 0.0 };
+    pr.postponed_conceptions =
+        (pr.postponed_conceptions + d.catch_up_share * balance.max(0.0) + balance.min(0.0)).max(0.0);
     // Newborns join their mother's household.
     persons.reserve(newborns.len());
     for (h, bits) in newborns {

@@ -5,10 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndustryParams {
-    /// Steel output of 1957; Mt (data/national.csv: 5.35).
+    /// Steel output of 1957; Mt (data/national.csv: 5.35). Range 5–6.
     pub steel_1957_mt: f64,
     /// Yearly growth of capacity under the 1957 course (Second Five-Year Plan proposal: 10.5–12 Mt in 1962); per year. Range 0.08–0.2.
     pub normal_growth: f64,

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LaborParams {
     /// Peak share of rural working-age labour on irrigation works in winter; fraction. 100 M in Jan 1958 of
@@ -28,6 +28,15 @@ pub struct LaborParams {
     /// Yearly probability that an urban person aged 16–45 is sent back to the village, 1961–63; fraction.
     /// Target −20 M urban of ≈ 130 M (literature §3). Range 0–0.3.
     pub return_rate: f64,
+    /// Fall of conceptions per unit share of rural labour away at the works or furnaces (couples separated);
+    /// dimensionless. Births fell already in 1958–59, before the famine (Banister CBR 43.3 → 37.8 → 28.5). Range 0–1.5.
+    pub separation_fertility_loss: f64,
+    /// Yield gain from the new irrigation works (165 M mu newly irrigated by Feb 1958, literature §3), at its
+    /// height in 1958 and fading as works silt up, collapse or salinise the land; fraction. No literature
+    /// magnitude; 1958 was a record harvest (200 Mt) despite the crop left in the fields. Range 0–0.08.
+    pub irrigation_yield_gain: f64,
+    /// Years over which the irrigation gain fades. Range 1–10.
+    pub irrigation_gain_years: f64,
 }
 
 impl Default for LaborParams {
@@ -39,6 +48,9 @@ impl Default for LaborParams {
             unharvested_share: 0.3,
             recruitment_multiplier: 3.0,
             return_rate: 0.12,
+            separation_fertility_loss: 0.6,
+            irrigation_yield_gain: 0.03,
+            irrigation_gain_years: 4.0,
         }
     }
 }

@@ -16,7 +16,7 @@ use leapsim_core::Month;
 use serde::{Deserialize, Serialize};
 
 /// Dates of the political timeline; scenario files can move them (e.g. the 1959 critique wins at Lushan).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Timeline {
     /// Launch of the Great Leap (2nd session of the 8th Party Congress, May 1958).
@@ -62,6 +62,9 @@ pub struct Timeline {
     pub urban_return_start: Month,
     /// … to mid-1963).
     pub urban_return_end: Month,
+    /// A lever: from this month no grain is exported (imports, if any, continue). Historically none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exports_end: Option<Month>,
     /// A lever: from this month procurement follows the real harvest (pre-1958 rules) whatever the politics.
     /// Historically none; the retreat brings the same change with the Sixty Articles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,13 +97,14 @@ impl Default for Timeline {
             irrigation_end: m(1960, 3),
             urban_return_start: m(1961, 6),
             urban_return_end: m(1963, 6),
+            exports_end: None,
             procurement_follows_harvest: None,
         }
     }
 }
 
 /// Parameters of `politics`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PoliticsParams {
     /// Pressure at the end of the first cooling (Apr 1959), relative to the peak of 1; dimensionless.

@@ -10,7 +10,7 @@ use crate::params::FoodParams;
 use serde::{Deserialize, Serialize};
 
 /// Procurement under the Leap: quotas set from the centre's expectations, not from the harvest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeapProcurementParams {
     /// Quota as a share of the centre's expected output; fraction. 1958: 58.8 Mt gross on a plan of ≈ 220 Mt

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportingParams {
     /// Inflation added by each level at pressure 1; fraction. (1 + 0.17)^4 ≈ 1.87 = 375/200 (literature §7). Range 0.05–0.3.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Exports under the Leap: Soviet debt repaid in grain, planned on the believed harvest (net 2.7 Mt in 1958,
 /// 4.2 Mt in 1959; Lin & Yang 2000). Imports come with the retreat (`retrenchment`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TradeParams {
     /// Elasticity of planned exports to the centre's belief about last year's harvest relative to the truth

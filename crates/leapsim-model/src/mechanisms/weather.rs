@@ -1,9 +1,10 @@
 //! `weather`: yearly provincial yield shocks from the historical disaster record (record input).
 //!
-//! The exposure index of `data/` (drought episodes of the meteorological administration's table, scaled
-//! to the national disaster-affected shares of 1958–61; see data/README.md) is 0 in years without a
-//! record (1955–57, 1962–66) and 1 for the worst province-year. The yield multiplier is
-//! 1 − max_yield_loss × exposure. Switched off, every year has normal weather.
+//! The provincial affected share of `data/` (drought episodes of the meteorological administration's table,
+//! scaled so the national mean equals the disaster-affected share of the sown area, 1958–62; see
+//! data/README.md) is compared with a normal year's share; the yield multiplier is
+//! 1 − loss_per_affected_share × (affected − normal). Years without a record (1955–57, 1963–66) are
+//! normal. Switched off, every year is normal.
 
 use crate::params::WeatherParams;
 
@@ -11,7 +12,13 @@ pub fn yield_multiplier(p: &WeatherParams, enabled: bool, province: &str, year: 
     if !enabled {
         return 1.0;
     }
-    1.0 - p.max_yield_loss * leapsim_data::drought_exposure(province, year).clamp(0.0, 1.0)
+    let affected = leapsim_data::drought_affected_share(province, year);
+    if affected == 0.0 {
+        return 1.0; // no record: a normal year
+    }
+    // Symmetric around the normal share: a province spared in a year of record does better than normal, so a
+    // normal national year (1958) costs nothing nationally.
+    (1.0 - p.loss_per_affected_share * (affected - p.normal_affected_share)).max(0.0)
 }
 
 #[cfg(test)]

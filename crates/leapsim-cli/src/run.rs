@@ -68,15 +68,100 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Runs a scenario in memory (with its `no_leap` counterpart when it is not itself `no_leap`).
+/// The counterfactual of a scenario: the same parameters and weather, the 1957 institutions.
+pub fn counterfactual_of(scenario: &Scenario) -> Scenario {
+    let mut nl = Scenario::no_leap();
+    nl.params = scenario.params.clone();
+    nl
+}
+
+/// Runs a scenario in memory (with its `no_leap` counterpart when it is not itself `no_leap`), showing
+/// progress on a terminal.
 pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<(RunResults, Option<RunResults>)> {
-    let results = Simulation::new(scenario.clone(), options.clone())?.run(&mut leapsim_model::Quiet)?;
-    let counterfactual = if scenario.name != "no_leap" {
-        Some(Simulation::new(Scenario::no_leap(), options.clone())?.run(&mut leapsim_model::Quiet)?)
+    check_memory(options)?;
+    let runs = if scenario.name != "no_leap" { 2 } else { 1 };
+    let mut progress = Progress::new(runs * options.period.len());
+    let results = Simulation::new(scenario.clone(), options.clone())?.run(&mut progress)?;
+    let counterfactual = if runs == 2 {
+        Some(Simulation::new(counterfactual_of(scenario), options.clone())?.run(&mut progress)?)
     } else {
         None
     };
+    progress.finish();
     Ok((results, counterfactual))
+}
+
+/// Bytes of state a simulated person needs at most (person columns, its share of the household and team
+/// columns, the room kept for a year of births, per-household scratch in famine months).
+pub const BYTES_PER_PERSON_ESTIMATE: f64 = 40.0;
+
+/// Refuses, before allocating, a scale whose population would not fit the machine's available memory.
+fn check_memory(options: &RunOptions) -> Result<()> {
+    let persons: f64 =
+        leapsim_data::provinces().iter().map(|p| p.population_1954_end).sum::<f64>() / options.scale as f64;
+    // The population grows by about a quarter over 1955–66.
+    let need = persons * 1.25 * BYTES_PER_PERSON_ESTIMATE;
+    if let Some(available) = available_memory_bytes() {
+        if need > 0.9 * available {
+            return Err(UsageError(format!(
+                "--scale {} needs about {:.1} GiB of memory for {:.0} M simulated persons, but only {:.1} GiB is available; use a larger --scale",
+                options.scale,
+                need / 1073741824.0,
+                persons / 1e6,
+                available / 1073741824.0
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// `MemAvailable` from /proc/meminfo (Linux); `None` elsewhere. `LEAPSIM_AVAILABLE_MEMORY` (bytes) overrides it,
+/// for tests and for machines whose limits /proc does not show (containers).
+fn available_memory_bytes() -> Option<f64> {
+    if let Some(v) = std::env::var_os("LEAPSIM_AVAILABLE_MEMORY") {
+        return v.to_str().and_then(|t| t.parse::<f64>().ok());
+    }
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    line.split_whitespace().nth(1)?.parse::<f64>().ok().map(|kb| kb * 1024.0)
+}
+
+/// A progress line with the current month and an ETA on stderr, only when stderr is a terminal, only after
+/// the first second, never in CI.
+struct Progress {
+    total: usize,
+    done: usize,
+    started: std::time::Instant,
+    enabled: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let enabled = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        Progress { total, done: 0, started: std::time::Instant::now(), enabled, shown: false }
+    }
+
+    fn finish(&mut self) {
+        if self.shown {
+            eprint!("\r{:60}\r", "");
+        }
+    }
+}
+
+impl leapsim_model::Observer for Progress {
+    fn on_month(&mut self, _done: usize, _total: usize, month: leapsim_core::Month) -> bool {
+        self.done += 1;
+        let elapsed = self.started.elapsed().as_secs_f64();
+        if self.enabled && elapsed > 1.0 {
+            let eta = elapsed / self.done as f64 * (self.total - self.done.min(self.total)) as f64;
+            eprint!("\r{month}  {:>3.0}%  ETA {:>4.0} s ", 100.0 * self.done as f64 / self.total as f64, eta);
+            self.shown = true;
+        }
+        true
+    }
 }
 
 pub fn run(args: RunArgs) -> Result<()> {

@@ -560,3 +560,21 @@ fn trimming_does_not_change_the_months_written() {
         assert!(tail, "national_monthly.parquet column {name}: 1956 differs between --from 1955-01 and --from 1956-01");
     }
 }
+
+#[test]
+fn a_scale_that_does_not_fit_in_memory_is_refused_before_allocating() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_leapsim"))
+        .args(["run", "--scale", "10", "--out"])
+        .arg(&out)
+        .env("LEAPSIM_AVAILABLE_MEMORY", "1000000000")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--scale 10 needs about") && stderr.contains("GiB"), "{stderr}");
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0, "nothing may be written");
+}

@@ -635,6 +635,36 @@ fn provincial_targets(c: &mut Checks, run: &RunOutput) {
         rho(&true_rate),
         "Spearman, simulated true cdr vs official (registered) CDR",
     );
+    // Meng, Qian & Yared (2015): across rural provinces, mortality rises with output per head only in the famine
+    // years. Reported for information (not yet a target): Pearson correlation of grain per head in year t with
+    // the true CDR of t + 1, without the three municipalities.
+    for (t, label) in [(1956, "a normal year"), (1959, "the famine")] {
+        let value = (|| -> Result<f64, String> {
+            let grain = run.provincial_values("grain_output_mt", t)?;
+            let pop = run.provincial_values("population_end", t)?;
+            let cdr = run.provincial_values("cdr", t + 1)?;
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            for (name, g) in &grain {
+                if ["Beijing", "Tianjin", "Shanghai"].contains(&name.as_str()) {
+                    continue;
+                }
+                if let (Some(&p), Some(&d)) = (pop.get(name), cdr.get(name)) {
+                    if p > 0.0 {
+                        x.push(g * 1e6 / p);
+                        y.push(d);
+                    }
+                }
+            }
+            crate::stats::pearson(&x, &y).ok_or_else(|| "correlation undefined".into())
+        })();
+        c.info(
+            Group::Provinces,
+            &format!("Grain per head {t} vs CDR {} (Meng–Qian–Yared)", t + 1),
+            Unit::Correlation,
+            value,
+            &format!("{label}: MQY find a positive correlation only in the famine years"),
+        );
+    }
     // Rank 1 = the highest registered CDR (worst) or the lowest (least affected), among the covered.
     let rank_of = |values: &[f64], name: &str, worst: bool| -> Option<f64> {
         let i = covered.iter().position(|(n, _)| *n == name)?;

@@ -90,7 +90,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     let mut province_totals: Vec<(String, f64, f64, f64)> = Vec::new();
     for (p, name) in names.iter().enumerate() {
         let per: Vec<_> = pairs.iter().map(|(x, y)| (&x.1[p], &y.1[p])).collect();
-        append(&mut provincial, diff_table(&per, Some(name)));
+        provincial.append_rows(diff_table(&per, Some(name)));
         let (m, lo, hi) =
             band(&per.iter().map(|(x, y)| window(y, |t| t.deaths) - window(x, |t| t.deaths)).collect::<Vec<_>>());
         province_totals.push((name.clone(), m, lo, hi));
@@ -203,21 +203,4 @@ fn screen(
         let _ = writeln!(s, "  {name:<16} {}", cell((*m, *lo, *hi), 1e3));
     }
     s
-}
-
-/// Appends the rows of `b` to `a` (same columns).
-fn append(a: &mut Table, b: Table) {
-    use leapsim_core::Column;
-    if a.columns.is_empty() {
-        *a = b;
-        return;
-    }
-    for ((_, ca), (_, cb)) in a.columns.iter_mut().zip(b.columns) {
-        match (ca, cb) {
-            (Column::I64(x), Column::I64(y)) => x.extend(y),
-            (Column::F64(x), Column::F64(y)) => x.extend(y),
-            (Column::Str(x), Column::Str(y)) => x.extend(y),
-            _ => {}
-        }
-    }
 }

@@ -59,6 +59,24 @@ impl Table {
         self
     }
 
+    /// Appends the rows of `other`, which must have the same columns in the same order (a programming error
+    /// otherwise). Appending to an empty table takes `other` whole.
+    pub fn append_rows(&mut self, other: Table) {
+        if self.columns.is_empty() {
+            *self = other;
+            return;
+        }
+        assert_eq!(self.columns.len(), other.columns.len(), "tables with different columns");
+        for ((_, a), (_, b)) in self.columns.iter_mut().zip(other.columns) {
+            match (a, b) {
+                (Column::I64(x), Column::I64(y)) => x.extend(y),
+                (Column::F64(x), Column::F64(y)) => x.extend(y),
+                (Column::Str(x), Column::Str(y)) => x.extend(y),
+                _ => panic!("tables with different column types"),
+            }
+        }
+    }
+
     pub fn num_rows(&self) -> usize {
         self.columns.first().map_or(0, |(_, c)| c.len())
     }
@@ -87,6 +105,15 @@ mod tests {
         assert_eq!(t.num_rows(), 2);
         assert_eq!(t.f64s("year").unwrap(), vec![1955.0, 1956.0]);
         assert!(t.column("missing").is_none());
+    }
+
+    #[test]
+    fn appends_rows() {
+        let mut t = Table::new();
+        t.append_rows(Table::new().with_i64("year", vec![1955]).with_str("p", vec!["Anhui".into()]));
+        t.append_rows(Table::new().with_i64("year", vec![1956]).with_str("p", vec!["Hebei".into()]));
+        assert_eq!(t.num_rows(), 2);
+        assert_eq!(t.f64s("year").unwrap(), vec![1955.0, 1956.0]);
     }
 
     #[test]

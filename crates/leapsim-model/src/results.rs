@@ -371,7 +371,7 @@ impl RunResults {
             let mut t = Table::new();
             t.push("province", leapsim_core::Column::Str(vec![name.clone(); self.records.len()]));
             self.monthly_columns(Some(i), &mut t);
-            append(&mut all, t);
+            all.append_rows(t);
         }
         all
     }
@@ -489,21 +489,4 @@ pub fn round(x: f64, digits: i32) -> f64 {
     }
     let m = 10f64.powi(digits);
     (x * m).round() / m
-}
-
-/// Appends the rows of `b` to `a` (same columns in the same order).
-fn append(a: &mut Table, b: Table) {
-    use leapsim_core::Column;
-    if a.columns.is_empty() {
-        *a = b;
-        return;
-    }
-    for ((_, ca), (_, cb)) in a.columns.iter_mut().zip(b.columns) {
-        match (ca, cb) {
-            (Column::I64(x), Column::I64(y)) => x.extend(y),
-            (Column::F64(x), Column::F64(y)) => x.extend(y),
-            (Column::Str(x), Column::Str(y)) => x.extend(y),
-            _ => unreachable!("tables built by the same function have the same column types"),
-        }
-    }
 }

@@ -42,6 +42,7 @@ pub const FREE_PARAMETERS: &[FreeParameter] = &[
     FreeParameter { path: "politics.radicalism_spread", low: 0.0, high: 2.0 },
     FreeParameter { path: "agronomy.close_planting_loss", low: 0.0, high: 0.15 },
     FreeParameter { path: "labor_mobilization.unharvested_share", low: 0.0, high: 0.6 },
+    FreeParameter { path: "procurement.floor_squeeze", low: 0.2, high: 0.9 },
 ];
 
 /// The value at `path`, or `None` if there is no such numeric parameter.

@@ -6,6 +6,9 @@ use crate::parameters::{self, FreeParameter};
 use leapsim_model::Params;
 use serde::Serialize;
 
+/// Sweeps at one step size at most; the step halves after a sweep without improvement or after this many.
+pub const MAX_SWEEPS_PER_STEP: usize = 3;
+
 /// How one parameter set fits the targets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
@@ -23,7 +26,8 @@ pub struct Evaluation {
 pub struct CalibrationOptions {
     pub seed: u64,
     pub scale: u32,
-    /// Number of sweeps over the parameters; the step halves after each.
+    /// Number of step sizes; at each the parameters are swept until a sweep brings no improvement (at most
+    /// [`MAX_SWEEPS_PER_STEP`] sweeps), then the step halves.
     pub sweeps: usize,
     /// First step, as a share of each prior range.
     pub initial_step: f64,
@@ -42,7 +46,7 @@ pub struct CalibrationReport {
     pub fitted: Vec<(String, f64, f64, f64, f64)>,
     pub initial: Evaluation,
     pub best: Evaluation,
-    /// Loss after each sweep.
+    /// Loss at the end of each step size.
     pub loss_by_sweep: Vec<f64>,
 }
 
@@ -80,24 +84,32 @@ pub fn calibrate(
     let mut step = opts.initial_step;
     let mut loss_by_sweep = Vec::new();
     for _ in 0..opts.sweeps {
-        for i in 0..n {
-            for dir in [1.0, -1.0] {
-                let candidate = (u[i] + dir * step).clamp(0.0, 1.0);
-                if (candidate - u[i]).abs() < 1e-12 {
-                    continue;
+        // Sweep at this step while a sweep still improves (at most `MAX_SWEEPS_PER_STEP` times), then halve the
+        // step: a parameter can travel several steps when the fit keeps improving in one direction.
+        for _ in 0..MAX_SWEEPS_PER_STEP {
+            let before = best.loss;
+            for i in 0..n {
+                for dir in [1.0, -1.0] {
+                    let candidate = (u[i] + dir * step).clamp(0.0, 1.0);
+                    if (candidate - u[i]).abs() < 1e-12 {
+                        continue;
+                    }
+                    let mut trial = u.clone();
+                    trial[i] = candidate;
+                    let p = build(&trial)?;
+                    let e = evaluate(&p)?;
+                    evaluations += 1;
+                    progress(evaluations, e.loss, best.loss.min(e.loss));
+                    if e.loss < best.loss {
+                        u = trial;
+                        best = e;
+                        best_params = p;
+                        break;
+                    }
                 }
-                let mut trial = u.clone();
-                trial[i] = candidate;
-                let p = build(&trial)?;
-                let e = evaluate(&p)?;
-                evaluations += 1;
-                progress(evaluations, e.loss, best.loss.min(e.loss));
-                if e.loss < best.loss {
-                    u = trial;
-                    best = e;
-                    best_params = p;
-                    break;
-                }
+            }
+            if best.loss >= before {
+                break;
             }
         }
         loss_by_sweep.push(best.loss);

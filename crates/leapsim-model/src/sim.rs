@@ -345,6 +345,7 @@ impl Simulation {
             famine_response: sc.mechanisms.demography,
             migration_multiplier: pol.migration_multiplier,
             conception_factor: pol.conception_factor * (p.demography.fertility_trend * years_since_1955).exp(),
+            separation_factor: pol.conception_factor,
             return_rate: pol.return_rate,
         };
         let normal_cdr = p.demography.cdr_1955_true * demography::mortality_trend(&p.demography, years_since_1955);

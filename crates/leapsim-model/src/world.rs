@@ -124,6 +124,10 @@ pub struct Province {
     pub postponed_conceptions: f64,
     /// Conceptions expected last month without hunger or separation (the scale of the catch-up).
     pub expected_conceptions: f64,
+    /// Mean fertility factor of the province's households over the 1955–57 baseline (1: nobody hungry), and
+    /// the months it averages: the reference for "food is back" in the catch-up of postponed births.
+    pub baseline_fertility_factor: f64,
+    pub baseline_months: u32,
 }
 
 /// Draws a (sex, age) cell from a cumulative distribution.
@@ -289,6 +293,8 @@ pub fn build_province(
         capital: 1.0,
         postponed_conceptions: 0.0,
         expected_conceptions: 0.0,
+        baseline_fertility_factor: 1.0,
+        baseline_months: 0,
     }
 }
 

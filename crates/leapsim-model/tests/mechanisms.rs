@@ -201,3 +201,41 @@ fn agriculture_off_harvests_ignore_hunger() {
     let r = without("agriculture");
     assert!(year(&r, 1961).grain_output_mt > year(historical(), 1961).grain_output_mt);
 }
+
+/// Pearson correlation.
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let cov: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+    cov / (vx * vy).sqrt()
+}
+
+#[test]
+fn procurement_is_progressive_and_blind_to_the_1959_harvest() {
+    // Meng, Qian & Yared (2015): the 1959 quotas came from the centre's expectations, took a larger share of output
+    // where expected output per head was higher, and did not follow the real harvest down.
+    let h = historical();
+    let names = h.province_names();
+    let (mut per_head_1956, mut share_1959) = (Vec::new(), Vec::new());
+    for (i, name) in names.iter().enumerate() {
+        if ["Beijing", "Tianjin", "Shanghai"].contains(&name.as_str()) {
+            continue;
+        }
+        let y = h.yearly(Some(i));
+        let (y56, y59) = (&y[1], &y[4]);
+        assert_eq!((y56.year, y59.year), (1956, 1959));
+        per_head_1956.push(y56.grain_output_mt * 1e6 / y56.population_end);
+        share_1959.push(y59.procurement_mt / y59.grain_output_mt);
+    }
+    let progressive = pearson(&per_head_1956, &share_1959);
+    assert!(progressive > 0.2, "1959 procurement share vs 1956 output per head: {progressive}");
+    // Inflexible: nationally the 1959 harvest falls and procurement rises; with procurement following the real
+    // harvest (the 1957 rules) it falls with the harvest instead.
+    let (h58, h59) = (year(h, 1958), year(h, 1959));
+    assert!(h59.grain_output_mt < h58.grain_output_mt && h59.procurement_mt > h58.procurement_mt);
+    let flexible = without("procurement");
+    let f59 = year(&flexible, 1959);
+    assert!(f59.procurement_mt / f59.grain_output_mt < h59.procurement_mt / h59.grain_output_mt);
+}

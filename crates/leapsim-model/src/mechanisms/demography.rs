@@ -12,6 +12,9 @@
 
 use crate::params::DemographyParams;
 
+/// Last year of the 1955–57 baseline the world is built on (normal fertility is measured over it).
+pub const BASELINE_LAST_YEAR: i32 = 1957;
+
 /// Oldest single-year age kept in tables (the 100+ group of the output is 100..=MAX_AGE).
 pub const MAX_AGE: usize = 110;
 
@@ -271,8 +274,10 @@ pub struct PassContext<'a> {
     pub migration_multiplier: f64,
     /// Yearly probability that an urban person aged 16–45 is sent back to the village.
     pub return_rate: f64,
-    /// Multiplier of conceptions (couples separated by labour mobilisation).
+    /// Multiplier of conceptions (couples separated by labour mobilisation, the secular fertility trend).
     pub conception_factor: f64,
+    /// The part of `conception_factor` due to couples separated by labour mobilisation (1: all at home).
+    pub separation_factor: f64,
 }
 
 /// Working-age member (15–64): counts as farm labour.
@@ -316,7 +321,14 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     // Catch-up: once food is back and couples are together, postponed conceptions are made up over
     // `catch_up_months`.
     let mean_fert = if fert.is_empty() { 1.0 } else { fert.iter().map(|&x| x as f64).sum::<f64>() / fert.len() as f64 };
-    let recovering = mean_fert > 0.97 && cx.conception_factor > 0.97;
+    // "Food is back" is judged against the province's own 1955–57 level (in poor provinces some households
+    // are below the famine threshold in normal years too), and "couples are together" by separation alone
+    // (not by the secular fertility trend).
+    if cx.month.year() <= BASELINE_LAST_YEAR {
+        pr.baseline_months += 1;
+        pr.baseline_fertility_factor += (mean_fert - pr.baseline_fertility_factor) / pr.baseline_months as f64;
+    }
+    let recovering = mean_fert > 0.97 * pr.baseline_fertility_factor && cx.separation_factor > 0.97;
     let boost = if recovering && pr.expected_conceptions > 0.0 {
         1.0 + (pr.postponed_conceptions / d.catch_up_months.max(1.0) / pr.expected_conceptions).min(1.0)
     } else {

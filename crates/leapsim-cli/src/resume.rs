@@ -367,10 +367,12 @@ fn remove_leftovers(dir: &Path) {
 pub fn resume(args: ResumeArgs) -> Result<()> {
     let started = Instant::now();
     let dir = &args.dir;
+    if !dir.exists() {
+        return Err(UsageError(format!("{} does not exist: there is no run to resume", dir.display())).into());
+    }
     if !dir.is_dir() {
-        return Err(
-            UsageError(format!("{} is not a directory (resume takes the --out of a run)", dir.display())).into()
-        );
+        let what = format!("{} is not a directory (resume takes the --out of a run)", dir.display());
+        return Err(UsageError(what).into());
     }
     let threads = args.threads.map_or_else(default_threads, |t| t as usize);
     let path = checkpoint_path(dir);

@@ -138,6 +138,17 @@ fn a_checkpointed_run_and_every_resumed_run_write_the_files_of_a_straight_run() 
         assert_same_outputs(&expected, &dir, &format!("resume after checkpoint {k} of every {every} months"));
         assert_no_leftovers(&dir);
     }
+
+    // A resumed run that is itself stopped, then resumed again.
+    let dir = tmp.path().join("twice");
+    stopped_after(&dir, 2, "12");
+    let o = leapsim(&["resume", dir.to_str().unwrap(), "--quiet"], &[("LEAPSIM_TEST_EXIT_AFTER_CHECKPOINTS", "5")]);
+    assert_eq!(o.status.code(), Some(99), "{}", text(&o.stderr));
+    assert!(!dir.join("manifest.json").exists());
+    let o = ok(&["resume", dir.to_str().unwrap(), "--threads", "2"]);
+    assert!(text(&o.stderr).contains("from the counterfactual at 1956-01 (84 of 144"), "{}", text(&o.stderr));
+    assert_same_outputs(&expected, &dir, "resume of a resumed run");
+    assert_no_leftovers(&dir);
 }
 
 /// Every path under `dir` with its bytes and modification time.

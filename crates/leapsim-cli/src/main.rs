@@ -6,6 +6,7 @@ mod bench;
 mod calibrate;
 mod compare;
 mod ensemble;
+mod resume;
 mod run;
 mod scenarios;
 mod summary;
@@ -25,6 +26,9 @@ struct Cli {
 enum Command {
     /// Simulate a scenario, print a summary beside the historical record and write the outputs.
     Run(run::RunArgs),
+    /// Continue a run started with --checkpoint-every from the checkpoint in its output directory, and write
+    /// its outputs (a finished run is left as it is).
+    Resume(resume::ResumeArgs),
     /// Fit the global free parameters to the historical record; writes params.json and a report.
     Calibrate(calibrate::CalibrateArgs),
     /// Measure throughput (person-months per second per core) and memory (bytes per person).
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Resume(args) => resume::resume(args),
         Command::Bench(args) => bench::bench(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Validate(args) => validate::validate(args),

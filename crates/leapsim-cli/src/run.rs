@@ -46,6 +46,10 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
+    /// Write a checkpoint every N simulated months into OUT/checkpoint/ (the latest only); `leapsim resume OUT`
+    /// continues the run from it after a crash or a kill.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub checkpoint_every: Option<u32>,
 }
 
 pub fn parse_month(flag: &str, text: &str) -> Result<Month> {
@@ -96,7 +100,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<(RunResults
 pub const BYTES_PER_PERSON_ESTIMATE: f64 = 40.0;
 
 /// Refuses, before allocating, a scale whose population would not fit the machine's available memory.
-fn check_memory(options: &RunOptions) -> Result<()> {
+pub(crate) fn check_memory(options: &RunOptions) -> Result<()> {
     let persons: f64 =
         leapsim_data::provinces().iter().map(|p| p.population_1954_end).sum::<f64>() / options.scale as f64;
     // The population grows by about a quarter over 1955–66.
@@ -129,7 +133,7 @@ fn available_memory_bytes() -> Option<f64> {
 
 /// A progress line with the current month and an ETA on stderr, only when stderr is a terminal, only after
 /// the first second, never in CI.
-struct Progress {
+pub(crate) struct Progress {
     total: usize,
     done: usize,
     started: std::time::Instant,
@@ -138,13 +142,13 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: usize) -> Progress {
+    pub(crate) fn new(total: usize) -> Progress {
         use std::io::IsTerminal;
         let enabled = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         Progress { total, done: 0, started: std::time::Instant::now(), enabled, shown: false }
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.shown {
             eprint!("\r{:60}\r", "");
         }
@@ -172,6 +176,12 @@ pub fn run(args: RunArgs) -> Result<()> {
     if from > to {
         return Err(UsageError(format!("--from {from} is after --to {to}")).into());
     }
+    if args.checkpoint_every.is_some() && args.seeds > 1 {
+        return Err(UsageError(
+            "--checkpoint-every cannot be combined with --seeds above 1 (ensembles are not checkpointed)".into(),
+        )
+        .into());
+    }
     // Check the output directory before any work, so a bad path fails in milliseconds. An unusable
     // --out is a bad argument: exit code 2, like the other checks above.
     let out = OutputDir::prepare(&args.out).map_err(|e| UsageError(e.to_string()))?;
@@ -182,35 +192,67 @@ pub fn run(args: RunArgs) -> Result<()> {
         threads,
         period: Period { first: Month::from_ym(1955, 1).expect("valid"), last: to },
     };
-    let (mut results, counterfactual, ensemble) = if args.seeds > 1 {
+    let (results, counterfactual, ensemble) = if args.seeds > 1 {
         let e = crate::ensemble::run_seeds(&scenario, &options, args.seeds)?;
         (e.first, e.first_no_leap, Some(e.summary))
+    } else if let Some(every) = args.checkpoint_every {
+        let (r, cf) = crate::resume::simulate_checkpointed(&scenario, &options, from, every, &args.out)?;
+        (r, cf, None)
     } else {
         let (r, cf) = simulate(&scenario, &options)?;
         (r, cf, None)
     };
-    results.records.retain(|r| r.month >= from);
-    let simulated = started.elapsed().as_secs_f64();
-    write_outputs(&out, &results, counterfactual.as_ref(), from, to, threads, simulated, ensemble.as_ref())?;
-    let written = out.commit()?;
-    if !args.quiet {
-        print!("{}", summary::table(&results));
-        println!(
-            "\n{} at 1:{} seed {} — {} months in {:.2} s on {} thread(s); {} files in {}",
-            scenario.name,
-            args.scale,
-            args.seed,
-            results.records.len(),
-            simulated,
-            threads,
-            written.len(),
-            args.out.display()
-        );
-        if let Some(e) = &ensemble {
-            println!("{}", e.line);
-        }
+    if args.checkpoint_every.is_none() {
+        // A checkpoint left in OUT belongs to another run: these outputs replace that run's.
+        crate::resume::discard_checkpoint(&args.out)?;
     }
-    Ok(())
+    let finish = Finish { from, to, threads, started, quiet: args.quiet };
+    finish.write(out, results, counterfactual.as_ref(), ensemble.as_ref())
+}
+
+/// The end of a run (straight or resumed): trim to `--from`, write and commit the outputs, print the summary.
+#[derive(Clone, Copy)]
+pub(crate) struct Finish {
+    pub from: Month,
+    pub to: Month,
+    pub threads: usize,
+    pub started: Instant,
+    pub quiet: bool,
+}
+
+impl Finish {
+    pub(crate) fn write(
+        &self,
+        out: OutputDir,
+        mut results: RunResults,
+        counterfactual: Option<&RunResults>,
+        ensemble: Option<&crate::ensemble::EnsembleSummary>,
+    ) -> Result<()> {
+        let Finish { from, to, threads, started, quiet } = *self;
+        results.records.retain(|r| r.month >= from);
+        let simulated = started.elapsed().as_secs_f64();
+        write_outputs(&out, &results, counterfactual, from, to, threads, simulated, ensemble)?;
+        let dir = out.path().to_path_buf();
+        let written = out.commit()?;
+        if !quiet {
+            print!("{}", summary::table(&results));
+            println!(
+                "\n{} at 1:{} seed {} — {} months in {:.2} s on {} thread(s); {} files in {}",
+                results.scenario.name,
+                results.options.scale,
+                results.options.seed,
+                results.records.len(),
+                simulated,
+                threads,
+                written.len(),
+                dir.display()
+            );
+            if let Some(e) = ensemble {
+                println!("{}", e.line);
+            }
+        }
+        Ok(())
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; the arguments are the run's facts

@@ -8,8 +8,8 @@ use crate::error::IoError;
 
 /// Writes `path` atomically: `fill` writes into `<path>.tmp-<pid>`, which is then flushed, fsynced
 /// and renamed onto `path`. On any failure the temporary file is removed (best effort) and `path`
-/// is left as it was.
-pub(crate) fn write_atomic<F>(path: &Path, fill: F) -> Result<(), IoError>
+/// is left as it was. (`fill` may seek: a `BufWriter<File>` is `Seek`.)
+pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), IoError>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<(), IoError>,
 {

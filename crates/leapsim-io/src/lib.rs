@@ -14,7 +14,7 @@ mod error;
 mod output_dir;
 mod pq;
 
-pub use crate::atomic::{write_json, write_text};
+pub use crate::atomic::{write_atomic, write_json, write_text};
 pub use crate::csv::{read_csv, write_csv};
 pub use crate::error::IoError;
 pub use crate::output_dir::OutputDir;

@@ -8,6 +8,7 @@
 //! # Ok::<(), leapsim_model::SimError>(())
 //! ```
 
+pub mod checkpoint;
 pub mod mechanisms;
 pub mod params;
 pub mod policy;
@@ -17,6 +18,7 @@ pub mod scenario;
 pub mod sim;
 pub mod world;
 
+pub use checkpoint::{CheckpointError, RunState};
 pub use params::Params;
 pub use results::{MonthRecord, RunResults, YearTotals};
 pub use scenario::{Mechanisms, Scenario};

@@ -114,7 +114,7 @@ pub struct Simulation {
     pub state_stock: f64,
     pub centre: Centre,
     pub month: Month,
-    pool: rayon::ThreadPool,
+    pub(crate) pool: rayon::ThreadPool,
     pub phase_seconds: [f64; 4],
     pub build_seconds: f64,
 }

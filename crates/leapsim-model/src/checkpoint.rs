@@ -739,6 +739,8 @@ fn encode_province<W: Write>(p: &Province, e: &mut Encoder<W>) -> IoResult {
         capital,
         postponed_conceptions,
         expected_conceptions,
+        baseline_fertility_factor,
+        baseline_months,
     } = p;
     e.len(*index)?;
     e.str(name)?;
@@ -747,10 +749,18 @@ fn encode_province<W: Write>(p: &Province, e: &mut Encoder<W>) -> IoResult {
     encode_teams(teams, e)?;
     e.u32(*communes)?;
     e.u32(*next_id)?;
-    for x in [productivity, relative_productivity, participation, capital, postponed_conceptions, expected_conceptions]
-    {
+    for x in [
+        productivity,
+        relative_productivity,
+        participation,
+        capital,
+        postponed_conceptions,
+        expected_conceptions,
+        baseline_fertility_factor,
+    ] {
         e.f64(*x)?;
     }
+    e.u32(*baseline_months)?;
     Ok(())
 }
 
@@ -774,6 +784,8 @@ fn decode_province<R: Read>(d: &mut Decoder<R>) -> Result<Province, CheckpointEr
         capital: d.f64()?,
         postponed_conceptions: d.f64()?,
         expected_conceptions: d.f64()?,
+        baseline_fertility_factor: d.f64()?,
+        baseline_months: d.u32()?,
     };
     check_province(&p)?;
     Ok(p)

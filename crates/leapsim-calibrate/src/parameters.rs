@@ -35,14 +35,14 @@ pub const FREE_PARAMETERS: &[FreeParameter] = &[
     FreeParameter { path: "labor_mobilization.irrigation_yield_gain", low: 0.0, high: 0.08 },
     FreeParameter { path: "agriculture.work_capacity_loss", low: 0.0, high: 1.5 },
     FreeParameter { path: "weather.loss_per_affected_share", low: 0.1, high: 0.8 },
-    FreeParameter { path: "communes.effort_loss", low: 0.03, high: 0.3 },
     FreeParameter { path: "mess_halls.cadre_premium", low: 0.0, high: 1.5 },
     FreeParameter { path: "procurement.plan_growth", low: 0.0, high: 0.5 },
     FreeParameter { path: "reporting.learning_rate", low: 0.05, high: 0.6 },
     FreeParameter { path: "politics.radicalism_spread", low: 0.0, high: 2.0 },
-    FreeParameter { path: "agronomy.close_planting_loss", low: 0.0, high: 0.15 },
     FreeParameter { path: "labor_mobilization.unharvested_share", low: 0.0, high: 0.6 },
     FreeParameter { path: "procurement.floor_squeeze", low: 0.2, high: 0.9 },
+    FreeParameter { path: "procurement.resale_admitted_at_peak", low: 0.0, high: 1.0 },
+    FreeParameter { path: "food.procurement_rate", low: 0.15, high: 0.35 },
 ];
 
 /// The value at `path`, or `None` if there is no such numeric parameter.

@@ -164,17 +164,6 @@ impl Scenario {
         }
     }
 
-    /// Built-in scenarios by name.
-    pub fn builtin(name: &str) -> Option<Scenario> {
-        match name {
-            "historical" => Some(Scenario::historical()),
-            "no_leap" => Some(Scenario::no_leap()),
-            _ => None,
-        }
-    }
-
-    pub const BUILTIN_NAMES: [&'static str; 2] = ["historical", "no_leap"];
-
     /// A stable content hash (FNV-1a over the canonical JSON form) for the manifest.
     pub fn content_hash(&self) -> String {
         let json = serde_json::to_string(self).unwrap_or_default();

@@ -554,10 +554,13 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
             Some(q) => {
                 let team_quota = if province_normal > 0.0 { q * normal / province_normal } else { 0.0 };
                 let delivered = procurement::leap_delivery(team_quota, available, floor * squeezed_floor_share);
-                // Resale reaches deficit teams only as far as the centre admits the need: not at all at the
-                // peak of the pressure (it believes in a surplus).
-                // Cash-crop teams keep their fixed sales.
-                let admitted = if normal > 0.0 { (1.0 - cx.pressure).clamp(0.0, 1.0) } else { 1.0 };
+                // Resale reaches deficit teams only as far as the centre admits the need: least at the peak of
+                // the pressure (it believes in a surplus). Cash-crop teams keep their fixed sales.
+                let admitted = if normal > 0.0 {
+                    (1.0 - cx.pressure * (1.0 - p.procurement.resale_admitted_at_peak)).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                };
                 let resale = (floor - (available - delivered)).max(0.0) * admitted;
                 (delivered, resale)
             }

@@ -84,6 +84,7 @@ pub const RANGES: &[ParamRange] = &[
     ("reporting.learning_rate", 0.05, 0.6),
     ("procurement.rate", 0.15, 0.35),
     ("procurement.plan_growth", 0.0, 0.5),
+    ("procurement.resale_admitted_at_peak", 0.0, 1.0),
     ("procurement.floor_squeeze", 0.2, 0.9),
     ("trade.belief_elasticity", 0.0, 2.0),
     // Doc comment: 0.03–0.3 (the calibration prior); 0 is the counterfactual "exit right kept" (Lin 1990).

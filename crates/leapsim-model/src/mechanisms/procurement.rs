@@ -22,11 +22,16 @@ pub struct LeapProcurementParams {
     /// How far pressure pushes cadres below the retention floor to meet the quota; fraction of the floor at
     /// pressure 1. Range 0.2–0.9.
     pub floor_squeeze: f64,
+    /// Share of the deficit teams' resale need the centre admits at peak pressure (it believes in a surplus,
+    /// and admitting hunger is "right deviation"); fraction, rising to 1 as pressure falls. Resale (gross − net
+    /// procurement) stayed near 20 Mt in 1959 and 1960 (data/national.csv: 67.4 − 47.6, 51.1 − 30.9 Mt): the
+    /// state kept selling grain back even at the peak. Range 0–1.
+    pub resale_admitted_at_peak: f64,
 }
 
 impl Default for LeapProcurementParams {
     fn default() -> Self {
-        LeapProcurementParams { rate: 0.22, plan_growth: 0.2, floor_squeeze: 0.5 }
+        LeapProcurementParams { rate: 0.22, plan_growth: 0.2, floor_squeeze: 0.5, resale_admitted_at_peak: 0.3 }
     }
 }
 

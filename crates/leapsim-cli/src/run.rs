@@ -46,6 +46,10 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
+    /// Skip the `no_leap` counterfactual (half the time): summary.json then gives the excess deaths and lost
+    /// births against the 1955–57 trend only and says that the counterfactual was skipped.
+    #[arg(long)]
+    pub no_counterfactual: bool,
 }
 
 pub fn parse_month(flag: &str, text: &str) -> Result<Month> {
@@ -75,11 +79,16 @@ pub fn counterfactual_of(scenario: &Scenario) -> Scenario {
     nl
 }
 
-/// Runs a scenario in memory (with its `no_leap` counterpart when it is not itself `no_leap`), showing
-/// progress on a terminal.
-pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<(RunResults, Option<RunResults>)> {
+/// Runs a scenario in memory, with its `no_leap` counterpart when `counterfactual` is set and it is not
+/// itself `no_leap`, showing progress on a terminal. The two simulations run one after the
+/// other and the first one's state is freed before the second is built: only one is ever in memory.
+pub fn simulate(
+    scenario: &Scenario,
+    options: &RunOptions,
+    counterfactual: bool,
+) -> Result<(RunResults, Option<RunResults>)> {
     check_memory(options)?;
-    let runs = if scenario.name != "no_leap" { 2 } else { 1 };
+    let runs = if counterfactual && scenario.name != "no_leap" { 2 } else { 1 };
     let mut progress = Progress::new(runs * options.period.len());
     let results = Simulation::new(scenario.clone(), options.clone())?.run(&mut progress)?;
     let counterfactual = if runs == 2 {
@@ -91,16 +100,28 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<(RunResults
     Ok((results, counterfactual))
 }
 
-/// Bytes of state a simulated person needs at most (person columns, its share of the household and team
-/// columns, the room kept for a year of births, per-household scratch in famine months).
-pub const BYTES_PER_PERSON_ESTIMATE: f64 = 40.0;
+/// Bytes of memory per simulated person of January 1955 at the peak of a 1955–66 run, measured
+/// (`leapsim bench`: peak RSS over initial persons is ≈ 24 B at scales 100 and 10): the person columns
+/// (17 B) for the population of 1966 with a year of births and the dead of the year (+28%), the household
+/// columns (28 B per household, ≈ 6.5 B per person with the migrants' households), the teams, the
+/// famine scratch of the provinces being worked on, and a margin.
+pub const BYTES_PER_PERSON_ESTIMATE: f64 = 26.0;
+
+/// The memory a run of one simulation needs at its peak; bytes. The two simulations of a run (scenario and
+/// counterfactual) run one after the other, so this is also the need of a whole `leapsim run`.
+pub fn memory_estimate_bytes(scale: u32, period: &Period) -> f64 {
+    let persons: f64 = leapsim_data::provinces().iter().map(|p| p.population_1954_end).sum::<f64>() / scale as f64;
+    // The population grows ≈ 2% a year; runs past 1966 hold more persons.
+    let years_past_1966 = (period.len() as f64 / 12.0 - 12.0).max(0.0);
+    let growth = 1.0 + 0.02 * years_past_1966;
+    persons * BYTES_PER_PERSON_ESTIMATE * growth + 64.0 * 1048576.0
+}
 
 /// Refuses, before allocating, a scale whose population would not fit the machine's available memory.
 fn check_memory(options: &RunOptions) -> Result<()> {
     let persons: f64 =
         leapsim_data::provinces().iter().map(|p| p.population_1954_end).sum::<f64>() / options.scale as f64;
-    // The population grows by about a quarter over 1955–66.
-    let need = persons * 1.25 * BYTES_PER_PERSON_ESTIMATE;
+    let need = memory_estimate_bytes(options.scale, &options.period);
     if let Some(available) = available_memory_bytes() {
         if need > 0.9 * available {
             return Err(UsageError(format!(
@@ -172,6 +193,9 @@ pub fn run(args: RunArgs) -> Result<()> {
     if from > to {
         return Err(UsageError(format!("--from {from} is after --to {to}")).into());
     }
+    if args.no_counterfactual && args.seeds > 1 {
+        return Err(UsageError("--no-counterfactual applies to a single seed; drop it or --seeds".into()).into());
+    }
     // Check the output directory before any work, so a bad path fails in milliseconds. An unusable
     // --out is a bad argument: exit code 2, like the other checks above.
     let out = OutputDir::prepare(&args.out).map_err(|e| UsageError(e.to_string()))?;
@@ -186,12 +210,13 @@ pub fn run(args: RunArgs) -> Result<()> {
         let e = crate::ensemble::run_seeds(&scenario, &options, args.seeds)?;
         (e.first, e.first_no_leap, Some(e.summary))
     } else {
-        let (r, cf) = simulate(&scenario, &options)?;
+        let (r, cf) = simulate(&scenario, &options, !args.no_counterfactual)?;
         (r, cf, None)
     };
     results.records.retain(|r| r.month >= from);
     let simulated = started.elapsed().as_secs_f64();
-    write_outputs(&out, &results, counterfactual.as_ref(), from, to, threads, simulated, ensemble.as_ref())?;
+    let skipped = args.no_counterfactual && scenario.name != "no_leap";
+    write_outputs(&out, &results, counterfactual.as_ref(), skipped, from, to, threads, simulated, ensemble.as_ref())?;
     let written = out.commit()?;
     if !args.quiet {
         print!("{}", summary::table(&results));
@@ -218,6 +243,7 @@ fn write_outputs(
     out: &OutputDir,
     r: &RunResults,
     cf: Option<&RunResults>,
+    counterfactual_skipped: bool,
     from: Month,
     to: Month,
     threads: usize,
@@ -229,7 +255,14 @@ fn write_outputs(
     leapsim_io::write_csv(&out.staged("national_yearly.csv"), &r.national_yearly_table())?;
     leapsim_io::write_csv(&out.staged("provincial_yearly.csv"), &r.provincial_yearly_table())?;
     leapsim_io::write_csv(&out.staged("age_structure.csv"), &r.age_structure_table())?;
-    leapsim_io::write_json(&out.staged("summary.json"), &r.summary(cf))?;
+    let mut summary = r.summary(cf);
+    if counterfactual_skipped {
+        // Without the counterfactual there is nothing to compare with: null, not zero.
+        summary["excess_deaths"]["vs_no_leap"] = serde_json::Value::Null;
+        summary["lost_births"]["vs_no_leap"] = serde_json::Value::Null;
+        summary["no_leap"] = json!({"skipped": true, "note": "run with --no-counterfactual: excess deaths and lost births are against the 1955–57 trend only"});
+    }
+    leapsim_io::write_json(&out.staged("summary.json"), &summary)?;
     let mut files = vec![
         "national_monthly.parquet",
         "provincial_monthly.parquet",

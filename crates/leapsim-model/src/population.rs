@@ -91,13 +91,22 @@ impl Persons {
         }
     }
 
+    /// Room for `n` more persons, reserved exactly (no doubling: at 1:1 a doubled column costs gigabytes).
     pub fn reserve(&mut self, n: usize) {
-        self.birth.reserve(n);
-        self.flags.reserve(n);
-        self.household.reserve(n);
-        self.id.reserve(n);
-        self.budget.reserve(n);
-        self.event.reserve(n);
+        self.birth.reserve_exact(n);
+        self.flags.reserve_exact(n);
+        self.household.reserve_exact(n);
+        self.id.reserve_exact(n);
+        self.budget.reserve_exact(n);
+        self.event.reserve_exact(n);
+    }
+
+    /// Makes room for `n` more persons, growing by at least 1/128 of the length when it must grow, so the
+    /// columns are reallocated every few months (births are ≈ 0.3% a month), never doubled.
+    pub fn grow_for(&mut self, n: usize) {
+        if self.birth.capacity() < self.len() + n {
+            self.reserve(n.max(self.len() / 128));
+        }
     }
 
     pub fn heap_bytes(&self) -> usize {
@@ -141,6 +150,10 @@ impl Households {
     }
 
     pub fn push(&mut self, team: u32) -> u32 {
+        if self.team.len() == self.team.capacity() {
+            // Grow by 1/64 (migrants found households a few at a time), never double.
+            self.reserve(self.team.len() / 64 + 16);
+        }
         self.team.push(team);
         self.size.push(0);
         self.workers.push(0);
@@ -149,6 +162,28 @@ impl Households {
         self.kcal.push(0.0);
         self.depletion.push(0.0);
         (self.team.len() - 1) as u32
+    }
+
+    /// Room for `n` more households, reserved exactly.
+    pub fn reserve(&mut self, n: usize) {
+        self.team.reserve_exact(n);
+        self.size.reserve_exact(n);
+        self.workers.reserve_exact(n);
+        self.adult_eq.reserve_exact(n);
+        self.stock.reserve_exact(n);
+        self.kcal.reserve_exact(n);
+        self.depletion.reserve_exact(n);
+    }
+
+    /// Releases spare capacity (after the world is built).
+    pub fn shrink_to_fit(&mut self) {
+        self.team.shrink_to_fit();
+        self.size.shrink_to_fit();
+        self.workers.shrink_to_fit();
+        self.adult_eq.shrink_to_fit();
+        self.stock.shrink_to_fit();
+        self.kcal.shrink_to_fit();
+        self.depletion.shrink_to_fit();
     }
 
     pub fn is_urban(&self, h: usize) -> bool {
@@ -191,5 +226,17 @@ impl Teams {
 
     pub fn heap_bytes(&self) -> usize {
         self.commune.capacity() * 33
+    }
+
+    /// Releases spare capacity (after the world is built).
+    pub fn shrink_to_fit(&mut self) {
+        self.commune.shrink_to_fit();
+        self.first_household.shrink_to_fit();
+        self.households.shrink_to_fit();
+        self.land.shrink_to_fit();
+        self.quality.shrink_to_fit();
+        self.base_workers.shrink_to_fit();
+        self.mess_hall.shrink_to_fit();
+        self.stock.shrink_to_fit();
     }
 }

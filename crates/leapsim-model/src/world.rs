@@ -179,8 +179,11 @@ pub fn build_province(
     let size_cdf = cumulative(HOUSEHOLD_SIZE_SHARES.iter().copied());
 
     let mut persons = Persons::default();
-    persons.reserve(n_target + n_target / 3);
+    // Exact reservations: the January population and a month of births (the pass grows the columns by
+    // small steps after that), households for the mean size.
+    persons.reserve(n_target + n_target / 256);
     let mut households = Households::default();
+    households.reserve((n_target as f64 / mean_size * 1.02) as usize + 16);
     let postpartum = p.demography.postpartum_infecund_months;
     let mut hh_index = 0u32;
     let mut teams = Teams::default();
@@ -273,6 +276,8 @@ pub fn build_province(
         }
         households.kcal[h] = 2200.0;
     }
+    households.shrink_to_fit();
+    teams.shrink_to_fit();
     let communes = (teams.len().div_ceil(TEAMS_PER_COMMUNE)) as u32;
     let next_id = persons.len() as u32;
     Province {

@@ -476,7 +476,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     pr.postponed_conceptions =
         (pr.postponed_conceptions + d.catch_up_share * balance.max(0.0) + balance.min(0.0)).max(0.0);
     // Newborns join their mother's household.
-    persons.reserve(newborns.len());
+    persons.grow_for(newborns.len());
     for (h, bits) in newborns {
         let id = pr.next_id;
         pr.next_id += 1;

@@ -121,8 +121,11 @@ impl Persons {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Households {
-    /// Production team, or [`URBAN`].
-    pub team: Vec<u32>,
+    /// Rural households (members of production teams) are the range `rural_first..rural_end`, built
+    /// together; every other household is urban (built before them, or founded by a migrant after). The
+    /// team of a rural household follows from the teams' household ranges, so no column is stored.
+    pub rural_first: u32,
+    pub rural_end: u32,
     /// Living members.
     pub size: Vec<u16>,
     /// Working-age members (15–64), counted in the last pass over persons.
@@ -139,34 +142,43 @@ pub struct Households {
 }
 
 impl Households {
-    pub const BYTES_PER_HOUSEHOLD: usize = 4 + 2 + 2 + 4 + 8 + 4 + 4;
+    pub const BYTES_PER_HOUSEHOLD: usize = 2 + 2 + 4 + 8 + 4 + 4;
 
     pub fn len(&self) -> usize {
-        self.team.len()
+        self.size.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.team.is_empty()
+        self.size.is_empty()
     }
 
+    /// Appends a household of `team` ([`URBAN`] or a team index). Rural households must be pushed one after
+    /// the other (world building does); urban ones at any time.
     pub fn push(&mut self, team: u32) -> u32 {
-        if self.team.len() == self.team.capacity() {
-            // Grow by 1/64 (migrants found households a few at a time), never double.
-            self.reserve(self.team.len() / 64 + 16);
+        let h = self.size.len() as u32;
+        if team != URBAN {
+            if self.rural_first == self.rural_end {
+                self.rural_first = h;
+                self.rural_end = h;
+            }
+            assert_eq!(self.rural_end, h, "rural households must be contiguous");
+            self.rural_end = h + 1;
         }
-        self.team.push(team);
+        if self.size.len() == self.size.capacity() {
+            // Grow by 1/64 (migrants found households a few at a time), never double.
+            self.reserve(self.size.len() / 64 + 16);
+        }
         self.size.push(0);
         self.workers.push(0);
         self.adult_eq.push(0.0);
         self.stock.push(0.0);
         self.kcal.push(0.0);
         self.depletion.push(0.0);
-        (self.team.len() - 1) as u32
+        h
     }
 
     /// Room for `n` more households, reserved exactly.
     pub fn reserve(&mut self, n: usize) {
-        self.team.reserve_exact(n);
         self.size.reserve_exact(n);
         self.workers.reserve_exact(n);
         self.adult_eq.reserve_exact(n);
@@ -177,7 +189,6 @@ impl Households {
 
     /// Releases spare capacity (after the world is built).
     pub fn shrink_to_fit(&mut self) {
-        self.team.shrink_to_fit();
         self.size.shrink_to_fit();
         self.workers.shrink_to_fit();
         self.adult_eq.shrink_to_fit();
@@ -186,12 +197,13 @@ impl Households {
         self.depletion.shrink_to_fit();
     }
 
+    #[inline]
     pub fn is_urban(&self, h: usize) -> bool {
-        self.team[h] == URBAN
+        !(self.rural_first as usize..self.rural_end as usize).contains(&h)
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.team.capacity() * Self::BYTES_PER_HOUSEHOLD
+        self.size.capacity() * Self::BYTES_PER_HOUSEHOLD
     }
 }
 

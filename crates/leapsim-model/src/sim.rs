@@ -5,7 +5,6 @@
 use crate::mechanisms::demography::{self, PassContext};
 use crate::mechanisms::{agriculture, agronomy, food, politics, procurement, registration, reporting, trade, weather};
 use crate::policy::{policy, Policy};
-use crate::population::URBAN;
 use crate::results::{MonthRecord, NationalMonth, ProvinceMonth, RunResults};
 use crate::scenario::Scenario;
 use crate::world::{self, Demographics, Province};
@@ -462,7 +461,7 @@ fn fraction(available: f64, need: f64) -> f64 {
 fn urban_need_kg(pr: &Province, sc: &Scenario) -> f64 {
     let hh = &pr.households;
     (0..hh.len())
-        .filter(|&h| hh.team[h] == URBAN)
+        .filter(|&h| hh.is_urban(h))
         .map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq[h]))
         .sum()
 }
@@ -485,7 +484,7 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
     let hh = &pr.households;
     let t = &pr.teams;
     let mut report = HarvestReport { urban_need: urban_need_kg(pr, sc), pressure: cx.pressure, ..Default::default() };
-    report.rural_workers = (0..hh.len()).filter(|&h| hh.team[h] != URBAN).map(|h| hh.workers[h] as f64).sum();
+    report.rural_workers = (0..hh.len()).filter(|&h| !hh.is_urban(h)).map(|h| hh.workers[h] as f64).sum();
     let n_teams = t.len();
     let mut grain = TeamGrain { retained: vec![0.0; n_teams], resale: vec![0.0; n_teams] };
     let Some(share) = cx.share else {
@@ -602,7 +601,6 @@ fn distribute_and_eat(
     pm.grain_output_reported = rep.reported_output;
     pm.seed_feed_waste = rep.seed_feed_waste;
     pm.procured = rep.procured;
-    let team_of = |h: usize, hh: &crate::population::Households| hh.team[h];
     // mess_halls: opening pools the households' grain in the hall; closing returns the hall's grain.
     if pol.mess_halls_opening || pol.mess_halls_closing {
         for k in 0..t.len() {
@@ -657,7 +655,7 @@ fn distribute_and_eat(
         // Stock above the cap is sold to the state after the harvest (over-quota purchase) — under the 1957
         // rules; under the Leap's quotas there is no such surplus left to sell.
         for h in 0..hh.len() {
-            if team_of(h, hh) != URBAN {
+            if !hh.is_urban(h) {
                 let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h]) * p.household_stock_cap_months;
                 if hh.stock[h] > cap {
                     pm.sold_to_state += hh.stock[h] - cap;
@@ -724,7 +722,7 @@ fn distribute_and_eat(
         }
         let ae = hh.adult_eq[h];
         let members = hh.size[h] as f64;
-        if team_of(h, hh) == URBAN {
+        if hh.is_urban(h) {
             let ration = food::monthly_need_kg(p.urban_ration_kg, ae) * urban_fraction;
             pm.urban_rations += ration;
             pm.urban_eaten += ration;
@@ -749,7 +747,7 @@ fn distribute_and_eat(
         let a = &sc.params.agriculture;
         let (mut deficit, mut members) = (0.0, 0.0);
         for h in 0..hh.len() {
-            if team_of(h, hh) != URBAN {
+            if !hh.is_urban(h) {
                 deficit += demography::energy_deficit(&sc.params.demography, hh.kcal[h]) * hh.size[h] as f64;
                 members += hh.size[h] as f64;
             }

@@ -483,7 +483,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         let budget = -(mort_rng.uniform(person_entity(province, id), 0, 0)).ln() as f32;
         persons.push(m, flag::ALIVE | bits, h, id, budget);
         let hu = h as usize;
-        debug_assert_eq!(hh.team[hu] == URBAN, bits & flag::URBAN != 0);
+        debug_assert_eq!(hh.is_urban(hu), bits & flag::URBAN != 0);
         hh.size[hu] += 1;
         hh.adult_eq[hu] += adult_equivalent(0);
         counts.births += 1;

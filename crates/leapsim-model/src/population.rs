@@ -1,9 +1,9 @@
 //! Struct-of-arrays storage of persons, households and production teams for one province.
 //!
-//! Bytes matter at 1:1 scale (650 million persons): a person is 15 bytes in six columns, a household
-//! 22 bytes, and nothing is boxed. Persons of a household are stored next to each other at creation,
-//! so the monthly pass over persons reads household columns almost sequentially. Newborns are appended;
-//! dead persons stay as tombstones until the yearly compaction.
+//! Bytes matter at 1:1 scale (650 million persons): a person is 13 bytes in five columns, a household
+//! 24 bytes, and nothing is boxed; columns are reserved exactly (never doubled). Persons of a household are
+//! stored next to each other at creation, so the monthly pass over persons reads household columns almost
+//! sequentially. Newborns are appended; dead persons stay as tombstones (a row is a person's id).
 
 /// Person flag bits.
 pub mod flag {
@@ -19,6 +19,10 @@ pub mod flag {
 pub const URBAN: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Default, PartialEq)]
+///
+/// A person's row never changes: the dead stay as tombstones (flag `ALIVE` cleared) and newborns are
+/// appended, so the row index is the person's province-local stable id, the entity key of its random
+/// draws, and no id column is stored (4 bytes a person; the tombstones of 1955–66 cost less).
 pub struct Persons {
     /// Birth month (months since January 1850).
     pub birth: Vec<u16>,
@@ -26,8 +30,6 @@ pub struct Persons {
     pub flags: Vec<u8>,
     /// Index of the household in the province's [`Households`].
     pub household: Vec<u32>,
-    /// Province-local stable id: the entity key of this person's random draws.
-    pub id: Vec<u32>,
     /// Remaining exponential death budget: the person dies in the month the cumulated hazard exceeds
     /// it, so one draw per life gives exact time-varying hazards and common random numbers across
     /// scenarios.
@@ -37,7 +39,7 @@ pub struct Persons {
 }
 
 impl Persons {
-    pub const BYTES_PER_PERSON: usize = 2 + 1 + 4 + 4 + 4 + 2;
+    pub const BYTES_PER_PERSON: usize = 2 + 1 + 4 + 4 + 2;
 
     pub fn len(&self) -> usize {
         self.birth.len()
@@ -47,48 +49,15 @@ impl Persons {
         self.birth.is_empty()
     }
 
-    pub fn push(&mut self, birth: u16, flags: u8, household: u32, id: u32, budget: f32) {
+    /// Appends a person; its id is the returned row index.
+    pub fn push(&mut self, birth: u16, flags: u8, household: u32, budget: f32) -> u32 {
+        let id = self.birth.len() as u32;
         self.birth.push(birth);
         self.flags.push(flags);
         self.household.push(household);
-        self.id.push(id);
         self.budget.push(budget);
         self.event.push(0);
-    }
-
-    /// Removes dead persons, keeping the order of the living (deterministic).
-    pub fn compact(&mut self) {
-        let mut w = 0;
-        for r in 0..self.len() {
-            if self.flags[r] & flag::ALIVE != 0 {
-                self.birth[w] = self.birth[r];
-                self.flags[w] = self.flags[r];
-                self.household[w] = self.household[r];
-                self.id[w] = self.id[r];
-                self.budget[w] = self.budget[r];
-                self.event[w] = self.event[r];
-                w += 1;
-            }
-        }
-        self.birth.truncate(w);
-        self.flags.truncate(w);
-        self.household.truncate(w);
-        self.id.truncate(w);
-        self.budget.truncate(w);
-        self.event.truncate(w);
-        self.shrink();
-    }
-
-    fn shrink(&mut self) {
-        // Release memory only when a lot of it is unused, to avoid reallocation churn.
-        if self.birth.capacity() > self.len() + self.len() / 4 + 1024 {
-            self.birth.shrink_to_fit();
-            self.flags.shrink_to_fit();
-            self.household.shrink_to_fit();
-            self.id.shrink_to_fit();
-            self.budget.shrink_to_fit();
-            self.event.shrink_to_fit();
-        }
+        id
     }
 
     /// Room for `n` more persons, reserved exactly (no doubling: at 1:1 a doubled column costs gigabytes).
@@ -96,7 +65,6 @@ impl Persons {
         self.birth.reserve_exact(n);
         self.flags.reserve_exact(n);
         self.household.reserve_exact(n);
-        self.id.reserve_exact(n);
         self.budget.reserve_exact(n);
         self.event.reserve_exact(n);
     }
@@ -113,7 +81,6 @@ impl Persons {
         self.birth.capacity() * 2
             + self.flags.capacity()
             + self.household.capacity() * 4
-            + self.id.capacity() * 4
             + self.budget.capacity() * 4
             + self.event.capacity() * 2
     }

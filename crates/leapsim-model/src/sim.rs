@@ -229,9 +229,8 @@ impl Simulation {
         let seed = self.options.seed;
         let scale = self.options.scale as f64;
 
-        // 0. Housekeeping: once a year drop the dead from the person columns; the centre's year turns.
+        // 0. Housekeeping: the centre's year turns. (The dead stay in the person columns: a row is an id.)
         if moy == 1 && month != self.options.period.first {
-            self.pool.install(|| self.provinces.par_iter_mut().for_each(|pr| pr.persons.compact()));
             self.centre.new_year();
         }
 

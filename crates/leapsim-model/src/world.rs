@@ -232,7 +232,8 @@ pub fn build_province(
                 }
             }
             let budget = -(mort_rng.uniform(e, 0, 0)).ln() as f32;
-            persons.push(birth, flags, h, id, budget);
+            let row = persons.push(birth, flags, h, budget);
+            debug_assert_eq!(row, id);
             let last = persons.len() - 1;
             persons.event[last] = event;
             // Household counts hold the state of December 1954: January's pass applies January birthdays.

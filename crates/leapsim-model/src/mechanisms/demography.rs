@@ -353,7 +353,6 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let flags = &mut persons.flags[..n];
     let births = &persons.birth[..n];
     let household = &mut persons.household[..n];
-    let ids = &persons.id[..n];
     let budgets = &mut persons.budget[..n];
     let events = &mut persons.event[..n];
     debug_assert_eq!(flag::FEMALE, 1);
@@ -399,7 +398,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
                 if m.saturating_sub(events[i]) >= 9 {
                     flags[i] &= !flag::PREGNANT;
                     events[i] = m;
-                    let u = to_unit(newborn_rng.words(person_entity(province, ids[i]), month_key, 0)[0]);
+                    let u = to_unit(newborn_rng.words(person_entity(province, i as u32), month_key, 0)[0]);
                     let sex = if u < share_male_births { 0 } else { flag::FEMALE };
                     newborns.push((household[i], sex | (f & flag::URBAN)));
                 }
@@ -411,7 +410,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
                 realised += p;
                 // One Philox block serves four consecutive months (word = month mod 4): still a pure
                 // function of (seed, stream, person, month).
-                let w = fert_rng.words(person_entity(province, ids[i]), month_key / 4, 0)[(month_key % 4) as usize];
+                let w = fert_rng.words(person_entity(province, i as u32), month_key / 4, 0)[(month_key % 4) as usize];
                 if to_unit(w) < p {
                     flags[i] |= flag::PREGNANT;
                     events[i] = m;
@@ -423,7 +422,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
             // (spreads moves over the year at a twelfth of the draws): the migrant founds a one-person
             // urban household.
             if f & flag::URBAN == 0 && (16..=30).contains(&age) && migrate_p > 0.0 {
-                let id = ids[i];
+                let id = i as u32;
                 if mig_rng.uniform(person_entity(province, id), month_key, 0) < migrate_p {
                     let h = household[i] as usize;
                     let nh = hh.push(URBAN) as usize;
@@ -442,7 +441,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
             // Sent back to the village (1961–63): the person joins a rural household of a team drawn at
             // random.
             if f & flag::URBAN != 0 && return_p > 0.0 && rural_teams > 0.0 && (16..=45).contains(&age) {
-                let id = ids[i];
+                let id = i as u32;
                 let u = mig_rng.uniforms4(person_entity(province, id), month_key, 1);
                 if u[0] < return_p {
                     let team = ((u[1] * rural_teams) as usize).min(pr.teams.len() - 1);
@@ -481,7 +480,8 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         let id = pr.next_id;
         pr.next_id += 1;
         let budget = -(mort_rng.uniform(person_entity(province, id), 0, 0)).ln() as f32;
-        persons.push(m, flag::ALIVE | bits, h, id, budget);
+        let row = persons.push(m, flag::ALIVE | bits, h, budget);
+        debug_assert_eq!(row, id);
         let hu = h as usize;
         debug_assert_eq!(hh.is_urban(hu), bits & flag::URBAN != 0);
         hh.size[hu] += 1;

@@ -1,7 +1,7 @@
 //! Struct-of-arrays storage of persons, households and production teams for one province.
 //!
 //! Bytes matter at 1:1 scale (650 million persons): a person is 13 bytes in five columns, a household
-//! 24 bytes, and nothing is boxed; columns are reserved exactly (never doubled). Persons of a household are
+//! 20 bytes, and nothing is boxed; columns are reserved exactly (never doubled). Persons of a household are
 //! stored next to each other at creation, so the monthly pass over persons reads household columns almost
 //! sequentially. Newborns are appended; dead persons stay as tombstones (a row is a person's id).
 
@@ -99,8 +99,9 @@ pub struct Households {
     pub workers: Vec<u16>,
     /// Adult equivalents of energy need, counted in the last pass over persons.
     pub adult_eq: Vec<f32>,
-    /// Grain held by the household; kg unhusked.
-    pub stock: Vec<f64>,
+    /// Grain held by the household; kg unhusked (f32: 7 significant digits of a household's grain are
+    /// plenty, and 4 bytes a household matter at 1:1).
+    pub stock: Vec<f32>,
     /// Energy intake last month; kcal per adult equivalent per day.
     pub kcal: Vec<f32>,
     /// Nutritional depletion: the energy deficit smoothed over the last months (bodies run down over a
@@ -109,7 +110,7 @@ pub struct Households {
 }
 
 impl Households {
-    pub const BYTES_PER_HOUSEHOLD: usize = 2 + 2 + 4 + 8 + 4 + 4;
+    pub const BYTES_PER_HOUSEHOLD: usize = 2 + 2 + 4 + 4 + 4 + 4;
 
     pub fn len(&self) -> usize {
         self.size.len()

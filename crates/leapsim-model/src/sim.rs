@@ -594,7 +594,7 @@ fn distribute_and_eat(
     let hh = &mut pr.households;
     let t = &mut pr.teams;
     let mut pm = ProvinceMonth::default();
-    let stock_start: f64 = hh.stock.iter().sum::<f64>() + t.stock.iter().sum::<f64>();
+    let stock_start: f64 = hh.stock.iter().map(|&s| s as f64).sum::<f64>() + t.stock.iter().sum::<f64>();
     pm.people.start = hh.size.iter().map(|&s| s as u64).sum();
     pm.grain_output = rep.output;
     pm.grain_output_reported = rep.reported_output;
@@ -610,14 +610,14 @@ fn distribute_and_eat(
             let n = t.households[k] as usize;
             if pol.mess_halls_opening {
                 for h in first..first + n {
-                    t.stock[k] += hh.stock[h];
+                    t.stock[k] += hh.stock[h] as f64;
                     hh.stock[h] = 0.0;
                 }
             } else {
                 let members: f64 = hh.size[first..first + n].iter().map(|&s| s as f64).sum();
                 if members > 0.0 {
                     for h in first..first + n {
-                        hh.stock[h] += t.stock[k] * hh.size[h] as f64 / members;
+                        hh.stock[h] = (hh.stock[h] as f64 + t.stock[k] * hh.size[h] as f64 / members) as f32;
                     }
                     t.stock[k] = 0.0;
                 }
@@ -648,7 +648,7 @@ fn distribute_and_eat(
             for h in first..first + n {
                 let by_head = hh.size[h] as f64 / members;
                 let by_work = if workers > 0.0 { hh.workers[h] as f64 / workers } else { by_head };
-                hh.stock[h] += total * ((1.0 - w) * by_head + w * by_work);
+                hh.stock[h] = (hh.stock[h] as f64 + total * ((1.0 - w) * by_head + w * by_work)) as f32;
             }
         }
         // Stock above the cap is sold to the state after the harvest (over-quota purchase) — under the 1957
@@ -656,9 +656,11 @@ fn distribute_and_eat(
         for h in 0..hh.len() {
             if !hh.is_urban(h) {
                 let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h]) * p.household_stock_cap_months;
-                if hh.stock[h] > cap {
-                    pm.sold_to_state += hh.stock[h] - cap;
-                    hh.stock[h] = cap;
+                if hh.stock[h] as f64 > cap {
+                    // The ledger counts what really left the f32 stock.
+                    let kept = cap as f32;
+                    pm.sold_to_state += hh.stock[h] as f64 - kept as f64;
+                    hh.stock[h] = kept;
                 }
             }
         }
@@ -731,8 +733,10 @@ fn distribute_and_eat(
             pm.kcal_urban_sum += k_h as f64 * ae as f64;
             pm.urban_persons_start += members;
         } else {
-            let eat = food::rural_consumption(p, hh.stock[h], ae, moy);
-            hh.stock[h] -= eat;
+            let before = hh.stock[h];
+            hh.stock[h] = (before as f64 - food::rural_consumption(p, before as f64, ae, moy)) as f32;
+            // What was eaten is what left the f32 stock (the ledger balances exactly).
+            let eat = before as f64 - hh.stock[h] as f64;
             pm.rural_eaten += eat;
             let k_h = kcal(eat, ae, non_grain);
             hh.kcal[h] = k_h;
@@ -756,7 +760,7 @@ fn distribute_and_eat(
             + a.capital_recovery_rate / 12.0 * (1.0 - pr.capital))
             .clamp(0.05, 1.0);
     }
-    let stock_end: f64 = hh.stock.iter().sum::<f64>() + t.stock.iter().sum::<f64>();
+    let stock_end: f64 = hh.stock.iter().map(|&s| s as f64).sum::<f64>() + t.stock.iter().sum::<f64>();
     pm.rural_stock_end = stock_end;
     pm.grain = GrainLedger {
         stock_start,

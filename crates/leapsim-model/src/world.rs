@@ -273,7 +273,8 @@ pub fn build_province(
     for h in 0..households.len() {
         if !households.is_urban(h) {
             let need = crate::mechanisms::food::monthly_need_kg(p.food.rural_desired_kg, households.adult_eq[h]);
-            households.stock[h] = need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year());
+            households.stock[h] =
+                (need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year())) as f32;
         }
         households.kcal[h] = 2200.0;
     }

@@ -192,7 +192,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         let gbs = traffic * pm as f64 / m.run / 1e9;
         let share = triad_all.map_or(f64::NAN, |t| 100.0 * gbs / t);
         println!(
-            "{:>6} {:>11} {:>7} {:>8.2} {:>8.2} {:>9.1}M {:>9.1} {:>9.1} {:>8.0} {:>9.1} {:>8.2} {:>6.0}%",
+            "{:>6} {:>11} {:>7} {:>8.2} {:>8.2} {:>9.1}M {:>9.1} {:>9.1} {:>8.0} {:>9.1} {:>8.2} {:>7}",
             scale,
             m.persons,
             m.results.records.len(),
@@ -204,7 +204,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
             rss,
             traffic,
             gbs,
-            share
+            if share.is_finite() { format!("{share:.0}%") } else { "-".into() }
         );
         let ph = m.results.phase_seconds;
         let other = (m.run - ph.iter().sum::<f64>()).max(0.0);

@@ -100,21 +100,21 @@ pub fn simulate(
     Ok((results, counterfactual))
 }
 
-/// Bytes of memory per simulated person of January 1955 at the peak of a 1955–66 run, measured
-/// (`leapsim bench`: peak RSS over initial persons is ≈ 24 B at scales 100 and 10): the person columns
-/// (17 B) for the population of 1966 with a year of births and the dead of the year (+28%), the household
-/// columns (28 B per household, ≈ 6.5 B per person with the migrants' households), the teams, the
-/// famine scratch of the provinces being worked on, and a margin.
-pub const BYTES_PER_PERSON_ESTIMATE: f64 = 26.0;
+/// Bytes of memory per simulated person of January 1955 at the peak of a 1955–66 run (December 1966). From
+/// the column sizes and the measured growth of the state (`leapsim bench` reports the peak per person):
+/// person rows (13 B) for everyone alive in 1955 or born since (×1.51: the dead stay as tombstones) =
+/// 19.8 B; household rows (20 B) for the 1955 households and the migrants' new ones (0.33 per person) =
+/// 6.7 B; teams 0.25 B; the famine scratch of the two provinces being worked on ≈ 0.6 B; margin 0.6 B.
+pub const BYTES_PER_PERSON_ESTIMATE: f64 = 28.0;
 
 /// The memory a run of one simulation needs at its peak; bytes. The two simulations of a run (scenario and
-/// counterfactual) run one after the other, so this is also the need of a whole `leapsim run`.
+/// counterfactual) run one after the other and the first is freed before the second is built, so this is
+/// also the need of a whole `leapsim run`.
 pub fn memory_estimate_bytes(scale: u32, period: &Period) -> f64 {
     let persons: f64 = leapsim_data::provinces().iter().map(|p| p.population_1954_end).sum::<f64>() / scale as f64;
-    // The population grows ≈ 2% a year; runs past 1966 hold more persons.
+    // Each year past 1966 adds ≈ 3.5% (a year of births as new rows, and migrants' households).
     let years_past_1966 = (period.len() as f64 / 12.0 - 12.0).max(0.0);
-    let growth = 1.0 + 0.02 * years_past_1966;
-    persons * BYTES_PER_PERSON_ESTIMATE * growth + 64.0 * 1048576.0
+    persons * BYTES_PER_PERSON_ESTIMATE * (1.0 + 0.035 * years_past_1966) + 64.0 * 1048576.0
 }
 
 /// Refuses, before allocating, a scale whose population would not fit the machine's available memory.

@@ -57,6 +57,17 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// CPU time (user + system, all threads) this process has used so far, from /proc (Linux); seconds. On a
+/// shared machine person-months per CPU-second measure the engine where wall time measures the neighbours.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let (utime, stime): (f64, f64) = (f.get(11)?.parse().ok()?, f.get(12)?.parse().ok()?);
+    Some((utime + stime) / 100.0) // USER_HZ is 100 on Linux
+}
+
 /// Resets the peak-RSS watermark (Linux ≥ 4.0: writing 5 to clear_refs), so each scale reports its own peak.
 fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
@@ -110,6 +121,8 @@ struct Measured {
     households: u64,
     build: f64,
     run: f64,
+    /// CPU seconds of the run (all threads); NaN where /proc is missing.
+    cpu: f64,
     bytes_start: usize,
     bytes_peak: usize,
 }
@@ -122,6 +135,7 @@ fn measure(scenario: &leapsim_model::Scenario, options: RunOptions) -> Result<Me
     let households = sim.provinces.iter().map(|p| p.households.len() as u64).sum();
     let bytes_start = sim.state_bytes();
     let mut bytes_peak = bytes_start;
+    let c1 = cpu_seconds();
     let t1 = Instant::now();
     let mut records = Vec::with_capacity(options.period.len());
     for _ in options.period.months() {
@@ -129,8 +143,12 @@ fn measure(scenario: &leapsim_model::Scenario, options: RunOptions) -> Result<Me
         bytes_peak = bytes_peak.max(sim.state_bytes());
     }
     let run = t1.elapsed().as_secs_f64();
+    let cpu = match (c1, cpu_seconds()) {
+        (Some(a), Some(b)) => b - a,
+        _ => f64::NAN,
+    };
     let results = RunResults::new(scenario.clone(), options, records, sim.phase_seconds, sim.build_seconds);
-    Ok(Measured { results, persons, households, build, run, bytes_start, bytes_peak })
+    Ok(Measured { results, persons, households, build, run, cpu, bytes_start, bytes_peak })
 }
 
 fn person_months(r: &RunResults) -> u64 {
@@ -165,13 +183,14 @@ pub fn bench(args: BenchArgs) -> Result<()> {
 
     // 2. Scales.
     println!(
-        "\n{:>6} {:>11} {:>7} {:>8} {:>8} {:>10} {:>9} {:>9} {:>8} {:>9} {:>8} {:>7}",
+        "\n{:>6} {:>11} {:>7} {:>8} {:>8} {:>10} {:>11} {:>9} {:>9} {:>8} {:>9} {:>8} {:>7}",
         "scale",
         "persons",
         "months",
         "build s",
         "run s",
         "pm/s/core",
+        "pm/cpu-s",
         "B/p start",
         "B/p peak",
         "RSS MB",
@@ -192,13 +211,14 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         let gbs = traffic * pm as f64 / m.run / 1e9;
         let share = triad_all.map_or(f64::NAN, |t| 100.0 * gbs / t);
         println!(
-            "{:>6} {:>11} {:>7} {:>8.2} {:>8.2} {:>9.1}M {:>9.1} {:>9.1} {:>8.0} {:>9.1} {:>8.2} {:>7}",
+            "{:>6} {:>11} {:>7} {:>8.2} {:>8.2} {:>9.1}M {:>10.1}M {:>9.1} {:>9.1} {:>8.0} {:>9.1} {:>8.2} {:>7}",
             scale,
             m.persons,
             m.results.records.len(),
             m.build,
             m.run,
             per_core / 1e6,
+            pm as f64 / m.cpu / 1e6,
             m.bytes_start as f64 / m.persons as f64,
             m.bytes_peak as f64 / m.persons as f64,
             rss,
@@ -218,6 +238,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
             "months": m.results.records.len(), "threads": threads,
             "build_seconds": m.build, "run_seconds": m.run, "person_months": pm,
             "person_months_per_second_per_core": per_core,
+            "cpu_seconds": m.cpu, "person_months_per_cpu_second": pm as f64 / m.cpu,
             "bytes_per_person_initial": m.bytes_start as f64 / m.persons as f64,
             "bytes_per_person_peak": m.bytes_peak as f64 / m.persons as f64,
             "state_bytes_peak": m.bytes_peak,

@@ -427,6 +427,6 @@ pub fn resume(args: ResumeArgs) -> Result<()> {
     drive(&mut job, dir, threads)?;
     let (from, to) = (job.plan.from, job.plan.options.period.last);
     let (results, counterfactual) = job.into_results()?;
-    let finish = Finish { from, to, threads, started, quiet: args.quiet };
+    let finish = Finish { from, to, threads, started, quiet: args.quiet, counterfactual_skipped: false };
     finish.write(out, results, counterfactual.as_ref(), None)
 }

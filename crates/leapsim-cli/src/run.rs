@@ -50,6 +50,10 @@ pub struct RunArgs {
     /// continues the run from it after a crash or a kill.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub checkpoint_every: Option<u32>,
+    /// Skip the `no_leap` counterfactual (half the time): summary.json then gives the excess deaths and lost
+    /// births against the 1955–57 trend only and says that the counterfactual was skipped.
+    #[arg(long)]
+    pub no_counterfactual: bool,
 }
 
 pub fn parse_month(flag: &str, text: &str) -> Result<Month> {
@@ -79,11 +83,16 @@ pub fn counterfactual_of(scenario: &Scenario) -> Scenario {
     nl
 }
 
-/// Runs a scenario in memory (with its `no_leap` counterpart when it is not itself `no_leap`), showing
-/// progress on a terminal.
-pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<(RunResults, Option<RunResults>)> {
+/// Runs a scenario in memory, with its `no_leap` counterpart when `counterfactual` is set and it is not
+/// itself `no_leap`, showing progress on a terminal. The two simulations run one after the
+/// other and the first one's state is freed before the second is built: only one is ever in memory.
+pub fn simulate(
+    scenario: &Scenario,
+    options: &RunOptions,
+    counterfactual: bool,
+) -> Result<(RunResults, Option<RunResults>)> {
     check_memory(options)?;
-    let runs = if scenario.name != "no_leap" { 2 } else { 1 };
+    let runs = if counterfactual && scenario.name != "no_leap" { 2 } else { 1 };
     let mut progress = Progress::new(runs * options.period.len());
     let results = Simulation::new(scenario.clone(), options.clone())?.run(&mut progress)?;
     let counterfactual = if runs == 2 {
@@ -95,16 +104,28 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<(RunResults
     Ok((results, counterfactual))
 }
 
-/// Bytes of state a simulated person needs at most (person columns, its share of the household and team
-/// columns, the room kept for a year of births, per-household scratch in famine months).
-pub const BYTES_PER_PERSON_ESTIMATE: f64 = 40.0;
+/// Bytes of memory per simulated person of January 1955 at the peak of a 1955–66 run (December 1966). From
+/// the column sizes and the measured growth of the state (`leapsim bench` reports the peak per person):
+/// person rows (13 B) for everyone alive in 1955 or born since (×1.51: the dead stay as tombstones) =
+/// 19.8 B; household rows (20 B) for the 1955 households and the migrants' new ones (0.33 per person) =
+/// 6.7 B; teams 0.25 B; the famine scratch of the two provinces being worked on ≈ 0.6 B; margin 0.6 B.
+pub const BYTES_PER_PERSON_ESTIMATE: f64 = 28.0;
+
+/// The memory a run of one simulation needs at its peak; bytes. The two simulations of a run (scenario and
+/// counterfactual) run one after the other and the first is freed before the second is built, so this is
+/// also the need of a whole `leapsim run`.
+pub fn memory_estimate_bytes(scale: u32, period: &Period) -> f64 {
+    let persons: f64 = leapsim_data::provinces().iter().map(|p| p.population_1954_end).sum::<f64>() / scale as f64;
+    // Each year past 1966 adds ≈ 3.5% (a year of births as new rows, and migrants' households).
+    let years_past_1966 = (period.len() as f64 / 12.0 - 12.0).max(0.0);
+    persons * BYTES_PER_PERSON_ESTIMATE * (1.0 + 0.035 * years_past_1966) + 64.0 * 1048576.0
+}
 
 /// Refuses, before allocating, a scale whose population would not fit the machine's available memory.
 pub(crate) fn check_memory(options: &RunOptions) -> Result<()> {
     let persons: f64 =
         leapsim_data::provinces().iter().map(|p| p.population_1954_end).sum::<f64>() / options.scale as f64;
-    // The population grows by about a quarter over 1955–66.
-    let need = persons * 1.25 * BYTES_PER_PERSON_ESTIMATE;
+    let need = memory_estimate_bytes(options.scale, &options.period);
     if let Some(available) = available_memory_bytes() {
         if need > 0.9 * available {
             return Err(UsageError(format!(
@@ -182,6 +203,16 @@ pub fn run(args: RunArgs) -> Result<()> {
         )
         .into());
     }
+    if args.no_counterfactual && args.seeds > 1 {
+        return Err(UsageError("--no-counterfactual applies to a single seed; drop it or --seeds".into()).into());
+    }
+    if args.no_counterfactual && args.checkpoint_every.is_some() {
+        return Err(UsageError(
+            "--no-counterfactual cannot be combined with --checkpoint-every yet (a checkpointed run always carries its counterfactual)"
+                .into(),
+        )
+        .into());
+    }
     // Check the output directory before any work, so a bad path fails in milliseconds. An unusable
     // --out is a bad argument: exit code 2, like the other checks above.
     let out = OutputDir::prepare(&args.out).map_err(|e| UsageError(e.to_string()))?;
@@ -199,14 +230,15 @@ pub fn run(args: RunArgs) -> Result<()> {
         let (r, cf) = crate::resume::simulate_checkpointed(&scenario, &options, from, every, &args.out)?;
         (r, cf, None)
     } else {
-        let (r, cf) = simulate(&scenario, &options)?;
+        let (r, cf) = simulate(&scenario, &options, !args.no_counterfactual)?;
         (r, cf, None)
     };
     if args.checkpoint_every.is_none() {
         // A checkpoint left in OUT belongs to another run: these outputs replace that run's.
         crate::resume::discard_checkpoint(&args.out)?;
     }
-    let finish = Finish { from, to, threads, started, quiet: args.quiet };
+    let counterfactual_skipped = args.no_counterfactual && scenario.name != "no_leap";
+    let finish = Finish { from, to, threads, started, quiet: args.quiet, counterfactual_skipped };
     finish.write(out, results, counterfactual.as_ref(), ensemble.as_ref())
 }
 
@@ -218,6 +250,8 @@ pub(crate) struct Finish {
     pub threads: usize,
     pub started: Instant,
     pub quiet: bool,
+    /// `--no-counterfactual`: summary.json says the comparison with `no_leap` was skipped.
+    pub counterfactual_skipped: bool,
 }
 
 impl Finish {
@@ -228,10 +262,10 @@ impl Finish {
         counterfactual: Option<&RunResults>,
         ensemble: Option<&crate::ensemble::EnsembleSummary>,
     ) -> Result<()> {
-        let Finish { from, to, threads, started, quiet } = *self;
+        let Finish { from, to, threads, started, quiet, counterfactual_skipped } = *self;
         results.records.retain(|r| r.month >= from);
         let simulated = started.elapsed().as_secs_f64();
-        write_outputs(&out, &results, counterfactual, from, to, threads, simulated, ensemble)?;
+        write_outputs(&out, &results, counterfactual, counterfactual_skipped, from, to, threads, simulated, ensemble)?;
         let dir = out.path().to_path_buf();
         let written = out.commit()?;
         if !quiet {
@@ -260,6 +294,7 @@ fn write_outputs(
     out: &OutputDir,
     r: &RunResults,
     cf: Option<&RunResults>,
+    counterfactual_skipped: bool,
     from: Month,
     to: Month,
     threads: usize,
@@ -271,7 +306,14 @@ fn write_outputs(
     leapsim_io::write_csv(&out.staged("national_yearly.csv"), &r.national_yearly_table())?;
     leapsim_io::write_csv(&out.staged("provincial_yearly.csv"), &r.provincial_yearly_table())?;
     leapsim_io::write_csv(&out.staged("age_structure.csv"), &r.age_structure_table())?;
-    leapsim_io::write_json(&out.staged("summary.json"), &r.summary(cf))?;
+    let mut summary = r.summary(cf);
+    if counterfactual_skipped {
+        // Without the counterfactual there is nothing to compare with: null, not zero.
+        summary["excess_deaths"]["vs_no_leap"] = serde_json::Value::Null;
+        summary["lost_births"]["vs_no_leap"] = serde_json::Value::Null;
+        summary["no_leap"] = json!({"skipped": true, "note": "run with --no-counterfactual: excess deaths and lost births are against the 1955–57 trend only"});
+    }
+    leapsim_io::write_json(&out.staged("summary.json"), &summary)?;
     let mut files = vec![
         "national_monthly.parquet",
         "provincial_monthly.parquet",

@@ -578,3 +578,27 @@ fn a_scale_that_does_not_fit_in_memory_is_refused_before_allocating() {
     let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(written, 0, "nothing may be written");
 }
+
+#[test]
+fn no_counterfactual_skips_no_leap_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (full, single) = (tmp.path().join("full"), tmp.path().join("single"));
+    run_ok(&["--scale", "2000", "--to", "1959-12", "--quiet"], &full);
+    run_ok(&["--scale", "2000", "--to", "1959-12", "--quiet", "--no-counterfactual"], &single);
+    let (a, b) = (read_json(&full.join("summary.json")), read_json(&single.join("summary.json")));
+    assert!(b["excess_deaths"]["vs_no_leap"].is_null(), "{b}");
+    assert!(b["lost_births"]["vs_no_leap"].is_null(), "{b}");
+    assert_eq!(b["no_leap"]["skipped"], true, "{b}");
+    // The scenario itself is the same run: the trend comparison and every other file are identical.
+    assert_eq!(a["excess_deaths"]["vs_trend"], b["excess_deaths"]["vs_trend"]);
+    for f in ["national_monthly.parquet", "provincial_monthly.parquet", "national_yearly.csv", "age_structure.csv"] {
+        assert_eq!(read(&full.join(f)), read(&single.join(f)), "{f}");
+    }
+}
+
+#[test]
+fn no_counterfactual_with_an_ensemble_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_usage_error(&["--no-counterfactual", "--seeds", "2"], &out, &["--no-counterfactual", "--seeds"]);
+}

@@ -627,34 +627,27 @@ pub fn decode_scenario<R: Read>(d: &mut Decoder<R>) -> Result<Scenario, Checkpoi
 }
 
 fn encode_persons<W: Write>(p: &Persons, e: &mut Encoder<W>) -> IoResult {
-    let Persons { birth, flags, household, id, budget, event } = p;
+    let Persons { birth, flags, household, budget, event } = p;
     e.col(birth)?;
     e.col(flags)?;
     e.col(household)?;
-    e.col(id)?;
     e.col(budget)?;
     e.col(event)
 }
 
 fn decode_persons<R: Read>(d: &mut Decoder<R>) -> Result<Persons, CheckpointError> {
-    let p = Persons {
-        birth: d.col()?,
-        flags: d.col()?,
-        household: d.col()?,
-        id: d.col()?,
-        budget: d.col()?,
-        event: d.col()?,
-    };
+    let p = Persons { birth: d.col()?, flags: d.col()?, household: d.col()?, budget: d.col()?, event: d.col()? };
     let n = p.birth.len();
-    if [p.flags.len(), p.household.len(), p.id.len(), p.budget.len(), p.event.len()].iter().any(|&l| l != n) {
+    if [p.flags.len(), p.household.len(), p.budget.len(), p.event.len()].iter().any(|&l| l != n) {
         return Err(corrupt("person columns of different lengths"));
     }
     Ok(p)
 }
 
 fn encode_households<W: Write>(h: &Households, e: &mut Encoder<W>) -> IoResult {
-    let Households { team, size, workers, adult_eq, stock, kcal, depletion } = h;
-    e.col(team)?;
+    let Households { rural_first, rural_end, size, workers, adult_eq, stock, kcal, depletion } = h;
+    e.u32(*rural_first)?;
+    e.u32(*rural_end)?;
     e.col(size)?;
     e.col(workers)?;
     e.col(adult_eq)?;
@@ -665,7 +658,8 @@ fn encode_households<W: Write>(h: &Households, e: &mut Encoder<W>) -> IoResult {
 
 fn decode_households<R: Read>(d: &mut Decoder<R>) -> Result<Households, CheckpointError> {
     let h = Households {
-        team: d.col()?,
+        rural_first: d.u32()?,
+        rural_end: d.u32()?,
         size: d.col()?,
         workers: d.col()?,
         adult_eq: d.col()?,
@@ -673,7 +667,10 @@ fn decode_households<R: Read>(d: &mut Decoder<R>) -> Result<Households, Checkpoi
         kcal: d.col()?,
         depletion: d.col()?,
     };
-    let n = h.team.len();
+    let n = h.size.len();
+    if h.rural_first > h.rural_end || h.rural_end as usize > n {
+        return Err(corrupt("the rural household range is out of range"));
+    }
     if [h.size.len(), h.workers.len(), h.adult_eq.len(), h.stock.len(), h.kcal.len(), h.depletion.len()]
         .iter()
         .any(|&l| l != n)
@@ -798,14 +795,12 @@ fn check_province(p: &Province) -> Result<(), CheckpointError> {
     if p.persons.household.iter().any(|&h| h as usize >= n_hh) {
         return bad("a person's household is out of range");
     }
-    let n_teams = p.teams.len() as u32;
-    if p.households.team.iter().any(|&t| t != crate::population::URBAN && t >= n_teams) {
-        return bad("a household's team is out of range");
-    }
+    let (rural_first, rural_end) = (p.households.rural_first as u64, p.households.rural_end as u64);
     for k in 0..p.teams.len() {
-        let end = p.teams.first_household[k] as u64 + p.teams.households[k] as u64;
-        if end > n_hh as u64 {
-            return bad("a team's households are out of range");
+        let first = p.teams.first_household[k] as u64;
+        let end = first + p.teams.households[k] as u64;
+        if first < rural_first || end > rural_end {
+            return bad("a team's households are out of the rural range");
         }
     }
     Ok(())

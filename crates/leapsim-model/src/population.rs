@@ -1,9 +1,9 @@
 //! Struct-of-arrays storage of persons, households and production teams for one province.
 //!
-//! Bytes matter at 1:1 scale (650 million persons): a person is 15 bytes in six columns, a household
-//! 22 bytes, and nothing is boxed. Persons of a household are stored next to each other at creation,
-//! so the monthly pass over persons reads household columns almost sequentially. Newborns are appended;
-//! dead persons stay as tombstones until the yearly compaction.
+//! Bytes matter at 1:1 scale (650 million persons): a person is 13 bytes in five columns, a household
+//! 20 bytes, and nothing is boxed; columns are reserved exactly (never doubled). Persons of a household are
+//! stored next to each other at creation, so the monthly pass over persons reads household columns almost
+//! sequentially. Newborns are appended; dead persons stay as tombstones (a row is a person's id).
 
 /// Person flag bits.
 pub mod flag {
@@ -19,6 +19,10 @@ pub mod flag {
 pub const URBAN: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Default, PartialEq)]
+///
+/// A person's row never changes: the dead stay as tombstones (flag `ALIVE` cleared) and newborns are
+/// appended, so the row index is the person's province-local stable id, the entity key of its random
+/// draws, and no id column is stored (4 bytes a person; the tombstones of 1955–66 cost less).
 pub struct Persons {
     /// Birth month (months since January 1850).
     pub birth: Vec<u16>,
@@ -26,8 +30,6 @@ pub struct Persons {
     pub flags: Vec<u8>,
     /// Index of the household in the province's [`Households`].
     pub household: Vec<u32>,
-    /// Province-local stable id: the entity key of this person's random draws.
-    pub id: Vec<u32>,
     /// Remaining exponential death budget: the person dies in the month the cumulated hazard exceeds
     /// it, so one draw per life gives exact time-varying hazards and common random numbers across
     /// scenarios.
@@ -37,7 +39,7 @@ pub struct Persons {
 }
 
 impl Persons {
-    pub const BYTES_PER_PERSON: usize = 2 + 1 + 4 + 4 + 4 + 2;
+    pub const BYTES_PER_PERSON: usize = 2 + 1 + 4 + 4 + 2;
 
     pub fn len(&self) -> usize {
         self.birth.len()
@@ -47,64 +49,38 @@ impl Persons {
         self.birth.is_empty()
     }
 
-    pub fn push(&mut self, birth: u16, flags: u8, household: u32, id: u32, budget: f32) {
+    /// Appends a person; its id is the returned row index.
+    pub fn push(&mut self, birth: u16, flags: u8, household: u32, budget: f32) -> u32 {
+        let id = self.birth.len() as u32;
         self.birth.push(birth);
         self.flags.push(flags);
         self.household.push(household);
-        self.id.push(id);
         self.budget.push(budget);
         self.event.push(0);
+        id
     }
 
-    /// Removes dead persons, keeping the order of the living (deterministic).
-    pub fn compact(&mut self) {
-        let mut w = 0;
-        for r in 0..self.len() {
-            if self.flags[r] & flag::ALIVE != 0 {
-                self.birth[w] = self.birth[r];
-                self.flags[w] = self.flags[r];
-                self.household[w] = self.household[r];
-                self.id[w] = self.id[r];
-                self.budget[w] = self.budget[r];
-                self.event[w] = self.event[r];
-                w += 1;
-            }
-        }
-        self.birth.truncate(w);
-        self.flags.truncate(w);
-        self.household.truncate(w);
-        self.id.truncate(w);
-        self.budget.truncate(w);
-        self.event.truncate(w);
-        self.shrink();
-    }
-
-    fn shrink(&mut self) {
-        // Release memory only when a lot of it is unused, to avoid reallocation churn.
-        if self.birth.capacity() > self.len() + self.len() / 4 + 1024 {
-            self.birth.shrink_to_fit();
-            self.flags.shrink_to_fit();
-            self.household.shrink_to_fit();
-            self.id.shrink_to_fit();
-            self.budget.shrink_to_fit();
-            self.event.shrink_to_fit();
-        }
-    }
-
+    /// Room for `n` more persons, reserved exactly (no doubling: at 1:1 a doubled column costs gigabytes).
     pub fn reserve(&mut self, n: usize) {
-        self.birth.reserve(n);
-        self.flags.reserve(n);
-        self.household.reserve(n);
-        self.id.reserve(n);
-        self.budget.reserve(n);
-        self.event.reserve(n);
+        self.birth.reserve_exact(n);
+        self.flags.reserve_exact(n);
+        self.household.reserve_exact(n);
+        self.budget.reserve_exact(n);
+        self.event.reserve_exact(n);
+    }
+
+    /// Makes room for `n` more persons, growing by at least 1/128 of the length when it must grow, so the
+    /// columns are reallocated every few months (births are ≈ 0.3% a month), never doubled.
+    pub fn grow_for(&mut self, n: usize) {
+        if self.birth.capacity() < self.len() + n {
+            self.reserve(n.max(self.len() / 128));
+        }
     }
 
     pub fn heap_bytes(&self) -> usize {
         self.birth.capacity() * 2
             + self.flags.capacity()
             + self.household.capacity() * 4
-            + self.id.capacity() * 4
             + self.budget.capacity() * 4
             + self.event.capacity() * 2
     }
@@ -112,16 +88,20 @@ impl Persons {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Households {
-    /// Production team, or [`URBAN`].
-    pub team: Vec<u32>,
+    /// Rural households (members of production teams) are the range `rural_first..rural_end`, built
+    /// together; every other household is urban (built before them, or founded by a migrant after). The
+    /// team of a rural household follows from the teams' household ranges, so no column is stored.
+    pub rural_first: u32,
+    pub rural_end: u32,
     /// Living members.
     pub size: Vec<u16>,
     /// Working-age members (15–64), counted in the last pass over persons.
     pub workers: Vec<u16>,
     /// Adult equivalents of energy need, counted in the last pass over persons.
     pub adult_eq: Vec<f32>,
-    /// Grain held by the household; kg unhusked.
-    pub stock: Vec<f64>,
+    /// Grain held by the household; kg unhusked (f32: 7 significant digits of a household's grain are
+    /// plenty, and 4 bytes a household matter at 1:1).
+    pub stock: Vec<f32>,
     /// Energy intake last month; kcal per adult equivalent per day.
     pub kcal: Vec<f32>,
     /// Nutritional depletion: the energy deficit smoothed over the last months (bodies run down over a
@@ -130,33 +110,68 @@ pub struct Households {
 }
 
 impl Households {
-    pub const BYTES_PER_HOUSEHOLD: usize = 4 + 2 + 2 + 4 + 8 + 4 + 4;
+    pub const BYTES_PER_HOUSEHOLD: usize = 2 + 2 + 4 + 4 + 4 + 4;
 
     pub fn len(&self) -> usize {
-        self.team.len()
+        self.size.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.team.is_empty()
+        self.size.is_empty()
     }
 
+    /// Appends a household of `team` ([`URBAN`] or a team index). Rural households must be pushed one after
+    /// the other (world building does); urban ones at any time.
     pub fn push(&mut self, team: u32) -> u32 {
-        self.team.push(team);
+        let h = self.size.len() as u32;
+        if team != URBAN {
+            if self.rural_first == self.rural_end {
+                self.rural_first = h;
+                self.rural_end = h;
+            }
+            assert_eq!(self.rural_end, h, "rural households must be contiguous");
+            self.rural_end = h + 1;
+        }
+        if self.size.len() == self.size.capacity() {
+            // Grow by 1/64 (migrants found households a few at a time), never double.
+            self.reserve(self.size.len() / 64 + 16);
+        }
         self.size.push(0);
         self.workers.push(0);
         self.adult_eq.push(0.0);
         self.stock.push(0.0);
         self.kcal.push(0.0);
         self.depletion.push(0.0);
-        (self.team.len() - 1) as u32
+        h
     }
 
+    /// Room for `n` more households, reserved exactly.
+    pub fn reserve(&mut self, n: usize) {
+        self.size.reserve_exact(n);
+        self.workers.reserve_exact(n);
+        self.adult_eq.reserve_exact(n);
+        self.stock.reserve_exact(n);
+        self.kcal.reserve_exact(n);
+        self.depletion.reserve_exact(n);
+    }
+
+    /// Releases spare capacity (after the world is built).
+    pub fn shrink_to_fit(&mut self) {
+        self.size.shrink_to_fit();
+        self.workers.shrink_to_fit();
+        self.adult_eq.shrink_to_fit();
+        self.stock.shrink_to_fit();
+        self.kcal.shrink_to_fit();
+        self.depletion.shrink_to_fit();
+    }
+
+    #[inline]
     pub fn is_urban(&self, h: usize) -> bool {
-        self.team[h] == URBAN
+        !(self.rural_first as usize..self.rural_end as usize).contains(&h)
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.team.capacity() * Self::BYTES_PER_HOUSEHOLD
+        self.size.capacity() * Self::BYTES_PER_HOUSEHOLD
     }
 }
 
@@ -191,5 +206,17 @@ impl Teams {
 
     pub fn heap_bytes(&self) -> usize {
         self.commune.capacity() * 33
+    }
+
+    /// Releases spare capacity (after the world is built).
+    pub fn shrink_to_fit(&mut self) {
+        self.commune.shrink_to_fit();
+        self.first_household.shrink_to_fit();
+        self.households.shrink_to_fit();
+        self.land.shrink_to_fit();
+        self.quality.shrink_to_fit();
+        self.base_workers.shrink_to_fit();
+        self.mess_hall.shrink_to_fit();
+        self.stock.shrink_to_fit();
     }
 }

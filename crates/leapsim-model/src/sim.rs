@@ -5,7 +5,6 @@
 use crate::mechanisms::demography::{self, PassContext};
 use crate::mechanisms::{agriculture, agronomy, food, politics, procurement, registration, reporting, trade, weather};
 use crate::policy::{policy, Policy};
-use crate::population::URBAN;
 use crate::results::{MonthRecord, NationalMonth, ProvinceMonth, RunResults};
 use crate::scenario::Scenario;
 use crate::world::{self, Demographics, Province};
@@ -230,9 +229,8 @@ impl Simulation {
         let seed = self.options.seed;
         let scale = self.options.scale as f64;
 
-        // 0. Housekeeping: once a year drop the dead from the person columns; the centre's year turns.
+        // 0. Housekeeping: the centre's year turns. (The dead stay in the person columns: a row is an id.)
         if moy == 1 && month != self.options.period.first {
-            self.pool.install(|| self.provinces.par_iter_mut().for_each(|pr| pr.persons.compact()));
             self.centre.new_year();
         }
 
@@ -463,7 +461,7 @@ fn fraction(available: f64, need: f64) -> f64 {
 fn urban_need_kg(pr: &Province, sc: &Scenario) -> f64 {
     let hh = &pr.households;
     (0..hh.len())
-        .filter(|&h| hh.team[h] == URBAN)
+        .filter(|&h| hh.is_urban(h))
         .map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq[h]))
         .sum()
 }
@@ -486,7 +484,7 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
     let hh = &pr.households;
     let t = &pr.teams;
     let mut report = HarvestReport { urban_need: urban_need_kg(pr, sc), pressure: cx.pressure, ..Default::default() };
-    report.rural_workers = (0..hh.len()).filter(|&h| hh.team[h] != URBAN).map(|h| hh.workers[h] as f64).sum();
+    report.rural_workers = (0..hh.len()).filter(|&h| !hh.is_urban(h)).map(|h| hh.workers[h] as f64).sum();
     let n_teams = t.len();
     let mut grain = TeamGrain { retained: vec![0.0; n_teams], resale: vec![0.0; n_teams] };
     let Some(share) = cx.share else {
@@ -600,13 +598,12 @@ fn distribute_and_eat(
     let hh = &mut pr.households;
     let t = &mut pr.teams;
     let mut pm = ProvinceMonth::default();
-    let stock_start: f64 = hh.stock.iter().sum::<f64>() + t.stock.iter().sum::<f64>();
+    let stock_start: f64 = hh.stock.iter().map(|&s| s as f64).sum::<f64>() + t.stock.iter().sum::<f64>();
     pm.people.start = hh.size.iter().map(|&s| s as u64).sum();
     pm.grain_output = rep.output;
     pm.grain_output_reported = rep.reported_output;
     pm.seed_feed_waste = rep.seed_feed_waste;
     pm.procured = rep.procured;
-    let team_of = |h: usize, hh: &crate::population::Households| hh.team[h];
     // mess_halls: opening pools the households' grain in the hall; closing returns the hall's grain.
     if pol.mess_halls_opening || pol.mess_halls_closing {
         for k in 0..t.len() {
@@ -617,14 +614,14 @@ fn distribute_and_eat(
             let n = t.households[k] as usize;
             if pol.mess_halls_opening {
                 for h in first..first + n {
-                    t.stock[k] += hh.stock[h];
+                    t.stock[k] += hh.stock[h] as f64;
                     hh.stock[h] = 0.0;
                 }
             } else {
                 let members: f64 = hh.size[first..first + n].iter().map(|&s| s as f64).sum();
                 if members > 0.0 {
                     for h in first..first + n {
-                        hh.stock[h] += t.stock[k] * hh.size[h] as f64 / members;
+                        hh.stock[h] = (hh.stock[h] as f64 + t.stock[k] * hh.size[h] as f64 / members) as f32;
                     }
                     t.stock[k] = 0.0;
                 }
@@ -655,17 +652,19 @@ fn distribute_and_eat(
             for h in first..first + n {
                 let by_head = hh.size[h] as f64 / members;
                 let by_work = if workers > 0.0 { hh.workers[h] as f64 / workers } else { by_head };
-                hh.stock[h] += total * ((1.0 - w) * by_head + w * by_work);
+                hh.stock[h] = (hh.stock[h] as f64 + total * ((1.0 - w) * by_head + w * by_work)) as f32;
             }
         }
         // Stock above the cap is sold to the state after the harvest (over-quota purchase) — under the 1957
         // rules; under the Leap's quotas there is no such surplus left to sell.
         for h in 0..hh.len() {
-            if team_of(h, hh) != URBAN {
+            if !hh.is_urban(h) {
                 let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h]) * p.household_stock_cap_months;
-                if hh.stock[h] > cap {
-                    pm.sold_to_state += hh.stock[h] - cap;
-                    hh.stock[h] = cap;
+                if hh.stock[h] as f64 > cap {
+                    // The ledger counts what really left the f32 stock.
+                    let kept = cap as f32;
+                    pm.sold_to_state += hh.stock[h] as f64 - kept as f64;
+                    hh.stock[h] = kept;
                 }
             }
         }
@@ -728,7 +727,7 @@ fn distribute_and_eat(
         }
         let ae = hh.adult_eq[h];
         let members = hh.size[h] as f64;
-        if team_of(h, hh) == URBAN {
+        if hh.is_urban(h) {
             let ration = food::monthly_need_kg(p.urban_ration_kg, ae) * urban_fraction;
             pm.urban_rations += ration;
             pm.urban_eaten += ration;
@@ -738,8 +737,10 @@ fn distribute_and_eat(
             pm.kcal_urban_sum += k_h as f64 * ae as f64;
             pm.urban_persons_start += members;
         } else {
-            let eat = food::rural_consumption(p, hh.stock[h], ae, moy);
-            hh.stock[h] -= eat;
+            let before = hh.stock[h];
+            hh.stock[h] = (before as f64 - food::rural_consumption(p, before as f64, ae, moy)) as f32;
+            // What was eaten is what left the f32 stock (the ledger balances exactly).
+            let eat = before as f64 - hh.stock[h] as f64;
             pm.rural_eaten += eat;
             let k_h = kcal(eat, ae, non_grain);
             hh.kcal[h] = k_h;
@@ -753,7 +754,7 @@ fn distribute_and_eat(
         let a = &sc.params.agriculture;
         let (mut deficit, mut members) = (0.0, 0.0);
         for h in 0..hh.len() {
-            if team_of(h, hh) != URBAN {
+            if !hh.is_urban(h) {
                 deficit += demography::energy_deficit(&sc.params.demography, hh.kcal[h]) * hh.size[h] as f64;
                 members += hh.size[h] as f64;
             }
@@ -763,7 +764,7 @@ fn distribute_and_eat(
             + a.capital_recovery_rate / 12.0 * (1.0 - pr.capital))
             .clamp(0.05, 1.0);
     }
-    let stock_end: f64 = hh.stock.iter().sum::<f64>() + t.stock.iter().sum::<f64>();
+    let stock_end: f64 = hh.stock.iter().map(|&s| s as f64).sum::<f64>() + t.stock.iter().sum::<f64>();
     pm.rural_stock_end = stock_end;
     pm.grain = GrainLedger {
         stock_start,

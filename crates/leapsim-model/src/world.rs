@@ -183,8 +183,11 @@ pub fn build_province(
     let size_cdf = cumulative(HOUSEHOLD_SIZE_SHARES.iter().copied());
 
     let mut persons = Persons::default();
-    persons.reserve(n_target + n_target / 3);
+    // Exact reservations: the January population and a month of births (the pass grows the columns by
+    // small steps after that), households for the mean size.
+    persons.reserve(n_target + n_target / 256);
     let mut households = Households::default();
+    households.reserve((n_target as f64 / mean_size * 1.02) as usize + 16);
     let postpartum = p.demography.postpartum_infecund_months;
     let mut hh_index = 0u32;
     let mut teams = Teams::default();
@@ -233,7 +236,8 @@ pub fn build_province(
                 }
             }
             let budget = -(mort_rng.uniform(e, 0, 0)).ln() as f32;
-            persons.push(birth, flags, h, id, budget);
+            let row = persons.push(birth, flags, h, budget);
+            debug_assert_eq!(row, id);
             let last = persons.len() - 1;
             persons.event[last] = event;
             // Household counts hold the state of December 1954: January's pass applies January birthdays.
@@ -273,10 +277,13 @@ pub fn build_province(
     for h in 0..households.len() {
         if !households.is_urban(h) {
             let need = crate::mechanisms::food::monthly_need_kg(p.food.rural_desired_kg, households.adult_eq[h]);
-            households.stock[h] = need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year());
+            households.stock[h] =
+                (need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year())) as f32;
         }
         households.kcal[h] = 2200.0;
     }
+    households.shrink_to_fit();
+    teams.shrink_to_fit();
     let communes = (teams.len().div_ceil(TEAMS_PER_COMMUNE)) as u32;
     let next_id = persons.len() as u32;
     Province {

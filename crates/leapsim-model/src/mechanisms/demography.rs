@@ -286,6 +286,17 @@ pub fn is_worker(age: u32) -> bool {
     (15..65).contains(&age)
 }
 
+/// A death in the pass over persons: the household loses the member, counted at last month's age
+/// (birthdays are applied later in the pass).
+#[cold]
+#[inline(never)]
+fn remove_dead(hh: &mut crate::population::Households, h: usize, age_months: u16) {
+    let counted_age = (age_months.saturating_sub(1) / 12) as u32;
+    hh.size[h] -= 1;
+    hh.adult_eq[h] -= adult_equivalent(counted_age);
+    hh.workers[h] -= is_worker(counted_age) as u16;
+}
+
 /// The monthly pass over persons: deaths (exponential budgets against the month's hazard), conceptions and
 /// births, rural-to-urban migration. Household sizes, workers and adult equivalents are kept up to date
 /// incrementally (deaths, births, moves and birthdays), so in normal times the pass reads only the person
@@ -350,138 +361,141 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let persons = &mut pr.persons;
     let province = pr.index;
     let n = persons.len();
+    // Slices of the exact length: the hot loop needs no bounds checks on the person columns.
+    let flags = &mut persons.flags[..n];
+    let births = &persons.birth[..n];
+    let household = &mut persons.household[..n];
+    let budgets = &mut persons.budget[..n];
+    let events = &mut persons.event[..n];
+    debug_assert_eq!(flag::FEMALE, 1);
+    let (mut deaths, mut deaths_under10, mut alive, mut urban) = (0u64, 0u64, 0u64, 0u64);
     for i in 0..n {
-        let f = persons.flags[i];
+        let f = flags[i];
         if f & flag::ALIVE == 0 {
             continue;
         }
-        let female = f & flag::FEMALE != 0;
-        let age_months = m.saturating_sub(persons.birth[i]);
+        let sex = (f & flag::FEMALE) as usize;
+        let age_months = m.saturating_sub(births[i]);
         let age = (age_months / 12) as u32;
         let age_idx = (age as usize).min(MAX_AGE);
-        let mut hazard = cx.hazard[female as usize][age_idx];
-        let mut fert_factor = 1.0f32;
+        let mut hazard = cx.hazard[sex][age_idx];
         if hungry {
-            let h = persons.household[i] as usize;
-            hazard = (hazard * (1.0 + sens[female as usize][age_idx] * extra[h])).min(0.5);
-            fert_factor = fert[h];
+            let h = household[i] as usize;
+            hazard = (hazard * (1.0 + sens[sex][age_idx] * extra[h])).min(0.5);
         }
-        let budget = persons.budget[i] - hazard;
+        let budget = budgets[i] - hazard;
         if budget <= 0.0 {
-            persons.flags[i] = f & !flag::ALIVE & !flag::PREGNANT;
-            persons.budget[i] = 0.0;
-            // The household still counts the person at last month's age (birthdays are applied below).
-            let counted_age = (age_months.saturating_sub(1) / 12) as u32;
-            let h = persons.household[i] as usize;
-            hh.size[h] -= 1;
-            hh.adult_eq[h] -= adult_equivalent(counted_age);
-            hh.workers[h] -= is_worker(counted_age) as u16;
-            counts.deaths += 1;
-            if age < 10 {
-                counts.deaths_under10 += 1;
-            }
+            flags[i] = f & !flag::ALIVE & !flag::PREGNANT;
+            budgets[i] = 0.0;
+            remove_dead(hh, household[i] as usize, age_months);
+            deaths += 1;
+            deaths_under10 += (age < 10) as u64;
             continue;
         }
-        persons.budget[i] = budget;
+        budgets[i] = budget;
+        let birthday = age_months.is_multiple_of(12);
         // Birthdays change energy need and labour.
-        if age_months.is_multiple_of(12) && age > 0 {
+        if birthday && age > 0 {
             let (ae_old, ae_new) = (adult_equivalent(age - 1), adult_equivalent(age));
             let (w_old, w_new) = (is_worker(age - 1), is_worker(age));
             if ae_old != ae_new || w_old != w_new {
-                let h = persons.household[i] as usize;
+                let h = household[i] as usize;
                 hh.adult_eq[h] += ae_new - ae_old;
                 hh.workers[h] = hh.workers[h] + w_new as u16 - w_old as u16;
             }
         }
         // Fertility.
-        if female && (15..50).contains(&age) {
-            let id = persons.id[i];
+        if sex == 1 && (15..50).contains(&age) {
             if f & flag::PREGNANT != 0 {
-                if m.saturating_sub(persons.event[i]) >= 9 {
-                    persons.flags[i] &= !flag::PREGNANT;
-                    persons.event[i] = m;
-                    let u = to_unit(newborn_rng.words(person_entity(province, id), month_key, 0)[0]);
+                if m.saturating_sub(events[i]) >= 9 {
+                    flags[i] &= !flag::PREGNANT;
+                    events[i] = m;
+                    let u = to_unit(newborn_rng.words(person_entity(province, i as u32), month_key, 0)[0]);
                     let sex = if u < share_male_births { 0 } else { flag::FEMALE };
-                    newborns.push((persons.household[i], sex | (f & flag::URBAN)));
+                    newborns.push((household[i], sex | (f & flag::URBAN)));
                 }
-            } else if persons.event[i] == 0 || m.saturating_sub(persons.event[i]) >= postpartum {
+            } else if events[i] == 0 || m.saturating_sub(events[i]) >= postpartum {
+                let fert_factor = if hungry { fert[household[i] as usize] } else { 1.0f32 };
                 let normal = cx.demo.conception[age_idx];
                 let p = normal * fert_factor as f64 * cx.conception_factor * boost;
                 expected += normal;
                 realised += p;
                 // One Philox block serves four consecutive months (word = month mod 4): still a pure
-                // function of (seed, stream, person, month), at a quarter of the cost.
-                let w = fert_rng.words(person_entity(province, id), month_key / 4, 0)[(month_key % 4) as usize];
+                // function of (seed, stream, person, month).
+                let w = fert_rng.words(person_entity(province, i as u32), month_key / 4, 0)[(month_key % 4) as usize];
                 if to_unit(w) < p {
-                    persons.flags[i] |= flag::PREGNANT;
-                    persons.event[i] = m;
+                    flags[i] |= flag::PREGNANT;
+                    events[i] = m;
                 }
             }
         }
-        // Rural-to-urban migration of young adults, decided once a year in the month of their birthday
-        // (spreads moves over the year at a twelfth of the draws): the migrant founds a one-person
-        // urban household.
-        if f & flag::URBAN == 0 && age_months.is_multiple_of(12) && (16..=30).contains(&age) && migrate_p > 0.0 {
-            let id = persons.id[i];
-            if mig_rng.uniform(person_entity(province, id), month_key, 0) < migrate_p {
-                let h = persons.household[i] as usize;
-                let nh = hh.push(URBAN) as usize;
-                hh.kcal[nh] = hh.kcal[h];
-                hh.size[h] -= 1;
-                hh.adult_eq[h] -= adult_equivalent(age);
-                hh.workers[h] -= is_worker(age) as u16;
-                hh.size[nh] = 1;
-                hh.adult_eq[nh] = adult_equivalent(age);
-                hh.workers[nh] = is_worker(age) as u16;
-                persons.household[i] = nh as u32;
-                persons.flags[i] |= flag::URBAN;
-                counts.migrants += 1;
+        if birthday {
+            // Rural-to-urban migration of young adults, decided once a year in the month of their birthday
+            // (spreads moves over the year at a twelfth of the draws): the migrant founds a one-person
+            // urban household.
+            if f & flag::URBAN == 0 && (16..=30).contains(&age) && migrate_p > 0.0 {
+                let id = i as u32;
+                if mig_rng.uniform(person_entity(province, id), month_key, 0) < migrate_p {
+                    let h = household[i] as usize;
+                    let nh = hh.push(URBAN) as usize;
+                    hh.kcal[nh] = hh.kcal[h];
+                    hh.size[h] -= 1;
+                    hh.adult_eq[h] -= adult_equivalent(age);
+                    hh.workers[h] -= is_worker(age) as u16;
+                    hh.size[nh] = 1;
+                    hh.adult_eq[nh] = adult_equivalent(age);
+                    hh.workers[nh] = is_worker(age) as u16;
+                    household[i] = nh as u32;
+                    flags[i] |= flag::URBAN;
+                    counts.migrants += 1;
+                }
+            }
+            // Sent back to the village (1961–63): the person joins a rural household of a team drawn at
+            // random.
+            if f & flag::URBAN != 0 && return_p > 0.0 && rural_teams > 0.0 && (16..=45).contains(&age) {
+                let id = i as u32;
+                let u = mig_rng.uniforms4(person_entity(province, id), month_key, 1);
+                if u[0] < return_p {
+                    let team = ((u[1] * rural_teams) as usize).min(pr.teams.len() - 1);
+                    let nh = pr.teams.first_household[team] as usize;
+                    let h = household[i] as usize;
+                    hh.size[h] -= 1;
+                    hh.adult_eq[h] -= adult_equivalent(age);
+                    hh.workers[h] -= is_worker(age) as u16;
+                    hh.size[nh] += 1;
+                    hh.adult_eq[nh] += adult_equivalent(age);
+                    hh.workers[nh] += is_worker(age) as u16;
+                    household[i] = nh as u32;
+                    flags[i] &= !flag::URBAN;
+                    counts.returned += 1;
+                }
             }
         }
-        // Sent back to the village (1961–63): the person joins a rural household of a team drawn at random.
-        if f & flag::URBAN != 0
-            && return_p > 0.0
-            && rural_teams > 0.0
-            && age_months.is_multiple_of(12)
-            && (16..=45).contains(&age)
-        {
-            let id = persons.id[i];
-            let u = mig_rng.uniforms4(person_entity(province, id), month_key, 1);
-            if u[0] < return_p {
-                let team = ((u[1] * rural_teams) as usize).min(pr.teams.len() - 1);
-                let nh = pr.teams.first_household[team] as usize;
-                let h = persons.household[i] as usize;
-                hh.size[h] -= 1;
-                hh.adult_eq[h] -= adult_equivalent(age);
-                hh.workers[h] -= is_worker(age) as u16;
-                hh.size[nh] += 1;
-                hh.adult_eq[nh] += adult_equivalent(age);
-                hh.workers[nh] += is_worker(age) as u16;
-                persons.household[i] = nh as u32;
-                persons.flags[i] &= !flag::URBAN;
-                counts.returned += 1;
-            }
-        }
-        counts.population_end += 1;
-        counts.urban_end += (persons.flags[i] & flag::URBAN != 0) as u64;
+        alive += 1;
+        urban += (flags[i] & flag::URBAN != 0) as u64;
         if let Some(a) = ages.as_mut() {
-            a[female as usize][(age as usize).min(100)] += 1;
+            a[sex][(age as usize).min(100)] += 1;
         }
     }
+    counts.deaths = deaths;
+    counts.deaths_under10 = deaths_under10;
+    counts.population_end = alive;
+    counts.urban_end = urban;
     // Book-keeping of postponed conceptions: deficits add, the catch-up's surplus pays them back.
     pr.expected_conceptions = expected;
     let balance = if cx.famine_response { expected - realised } else { 0.0 };
     pr.postponed_conceptions =
         (pr.postponed_conceptions + d.catch_up_share * balance.max(0.0) + balance.min(0.0)).max(0.0);
     // Newborns join their mother's household.
-    persons.reserve(newborns.len());
+    persons.grow_for(newborns.len());
     for (h, bits) in newborns {
         let id = pr.next_id;
         pr.next_id += 1;
         let budget = -(mort_rng.uniform(person_entity(province, id), 0, 0)).ln() as f32;
-        persons.push(m, flag::ALIVE | bits, h, id, budget);
+        let row = persons.push(m, flag::ALIVE | bits, h, budget);
+        debug_assert_eq!(row, id);
         let hu = h as usize;
-        debug_assert_eq!(hh.team[hu] == URBAN, bits & flag::URBAN != 0);
+        debug_assert_eq!(hh.is_urban(hu), bits & flag::URBAN != 0);
         hh.size[hu] += 1;
         hh.adult_eq[hu] += adult_equivalent(0);
         counts.births += 1;

@@ -629,7 +629,9 @@ fn distribute_and_eat(
         }
     }
     // Distribution.
-    let is_harvest = rep.output > 0.0;
+    // A harvest month even where nothing grew: at coarse scales a province may have only cash-crop teams, which
+    // produce no grain but are owed their resale.
+    let is_harvest = agriculture::harvest_share(&sc.params.agriculture, moy).is_some();
     if is_harvest {
         let w = p.work_point_share;
         for k in 0..t.len() {

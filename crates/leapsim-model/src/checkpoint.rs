@@ -911,10 +911,7 @@ pub fn decode_simulation<R: Read>(d: &mut Decoder<R>, threads: usize) -> Result<
         *x = d.f64()?;
     }
     let build_seconds = d.f64()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| SimError::Threads(e.to_string()))?;
+    let pool = crate::sim::thread_pool(threads)?;
     let demo = Demographics::new(&scenario.params);
     Ok(Simulation {
         scenario,

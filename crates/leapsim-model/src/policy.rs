@@ -226,7 +226,14 @@ mod tests {
         assert!(at(1959, 6).mess_halls_open && !at(1959, 6).free_eating);
         assert!(!at(1961, 7).mess_halls_open);
         assert!(at(1959, 10).leap_procurement && !at(1961, 6).leap_procurement);
-        assert!(at(1958, 6).labour_diverted > 0.0 && at(1958, 10).unharvested > 0.0);
+        assert!(at(1958, 6).labour_diverted > 0.0 && at(1958, 10).steel_campaign_share > 0.0);
+        // The crop left in the fields follows the steel campaign (its share is calibrated, possibly to 0).
+        let mut left = Scenario::historical();
+        left.params.labor_mobilization.unharvested_share = 0.3;
+        let m = Month::from_ym(1958, 10).unwrap();
+        assert!(
+            policy(&left, m).unharvested > 0.0 && policy(&left, Month::from_ym(1959, 10).unwrap()).unharvested == 0.0
+        );
         assert!(at(1961, 6).imports_t > 0.0 && at(1959, 6).imports_t == 0.0);
         assert!(at(1959, 1).private_plots_abolished && !at(1961, 1).private_plots_abolished);
         // Without retrenchment the Leap never ends.

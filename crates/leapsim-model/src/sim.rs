@@ -150,11 +150,7 @@ impl Simulation {
         if options.period.last < options.period.first {
             return Err(SimError::Options("the period ends before it starts".into()));
         }
-        let threads = options.threads.max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| SimError::Threads(e.to_string()))?;
+        let pool = thread_pool(options.threads)?;
         let t0 = Instant::now();
         let demo = Demographics::new(&scenario.params);
         let data = leapsim_data::provinces();
@@ -455,6 +451,11 @@ fn fraction(available: f64, need: f64) -> f64 {
     } else {
         (available / need).clamp(0.0, 1.0)
     }
+}
+
+/// The worker threads of a simulation (results do not depend on their number).
+pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, SimError> {
+    rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| SimError::Threads(e.to_string()))
 }
 
 /// Monthly ration need of a province's urban households; kg.

@@ -585,12 +585,12 @@ pub fn evaluate(run: &RunOutput) -> Validation {
 /// Provincial-level cities, left out of the rural comparisons.
 const MUNICIPALITIES: [&str; 3] = ["Beijing", "Tianjin", "Shanghai"];
 
-/// Pearson correlation across non-municipal provinces of grain per head in a year with the CDR of the next,
-/// from rows (province, grain in Mt, year-end population, CDR).
-fn grain_mortality_correlation<'a>(rows: impl Iterator<Item = (&'a str, f64, f64, f64)>) -> Option<f64> {
+/// Pearson correlation across non-municipal provinces of grain per head with another provincial value (the CDR
+/// of the next year, a procurement share), from rows (province, grain in Mt, year-end population, value).
+fn per_head_correlation<'a>(rows: impl Iterator<Item = (&'a str, f64, f64, f64)>) -> Option<f64> {
     let (x, y): (Vec<f64>, Vec<f64>) = rows
         .filter(|(name, _, pop, _)| !MUNICIPALITIES.contains(name) && *pop > 0.0)
-        .map(|(_, grain, pop, cdr)| (grain * 1e6 / pop, cdr))
+        .map(|(_, grain, pop, value)| (grain * 1e6 / pop, value))
         .unzip();
     crate::stats::pearson(&x, &y)
 }
@@ -660,9 +660,9 @@ fn provincial_targets(c: &mut Checks, run: &RunOutput) {
             let pop = run.provincial_values("population_end", t)?;
             let cdr = run.provincial_values("cdr_registered", t + 1)?;
             let rows = grain.iter().filter_map(|(name, g)| Some((name.as_str(), *g, *pop.get(name)?, *cdr.get(name)?)));
-            grain_mortality_correlation(rows).ok_or_else(|| "correlation undefined".into())
+            per_head_correlation(rows).ok_or_else(|| "correlation undefined".into())
         })();
-        let recorded = grain_mortality_correlation(provinces().iter().filter_map(|p| {
+        let recorded = per_head_correlation(provinces().iter().filter_map(|p| {
             Some((
                 p.name.as_str(),
                 *p.grain_output_mt.get(&t)?,
@@ -687,19 +687,11 @@ fn provincial_targets(c: &mut Checks, run: &RunOutput) {
         let pop56 = run.provincial_values("population_end", 1956)?;
         let grain59 = run.provincial_values("grain_output_mt", 1959)?;
         let proc59 = run.provincial_values("procurement_mt", 1959)?;
-        let (mut x, mut y) = (Vec::new(), Vec::new());
-        for (name, g) in &grain56 {
-            if MUNICIPALITIES.contains(&name.as_str()) {
-                continue;
-            }
-            if let (Some(&p), Some(&g59), Some(&q)) = (pop56.get(name), grain59.get(name), proc59.get(name)) {
-                if p > 0.0 && g59 > 0.0 {
-                    x.push(g * 1e6 / p);
-                    y.push(q / g59);
-                }
-            }
-        }
-        crate::stats::pearson(&x, &y).ok_or_else(|| "correlation undefined".into())
+        let rows = grain56.iter().filter_map(|(name, g)| {
+            let g59 = *grain59.get(name)?;
+            (g59 > 0.0).then_some((name.as_str(), *g, *pop56.get(name)?, *proc59.get(name)? / g59))
+        });
+        per_head_correlation(rows).ok_or_else(|| "correlation undefined".into())
     })();
     c.info(
         Group::Provinces,

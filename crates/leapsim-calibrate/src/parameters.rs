@@ -30,7 +30,7 @@ pub const FREE_PARAMETERS: &[FreeParameter] = &[
     FreeParameter { path: "registration.death_completeness_trend", low: 0.01, high: 0.04 },
     FreeParameter { path: "registration.birth_completeness_trend", low: 0.0, high: 0.03 },
     FreeParameter { path: "agriculture.capital_loss_per_deficit", low: 0.0, high: 0.1 },
-    FreeParameter { path: "agriculture.capital_recovery_rate", low: 0.05, high: 0.5 },
+    FreeParameter { path: "agriculture.capital_recovery_rate", low: 0.02, high: 0.5 },
     FreeParameter { path: "labor_mobilization.separation_fertility_loss", low: 0.0, high: 1.5 },
     FreeParameter { path: "labor_mobilization.irrigation_yield_gain", low: 0.0, high: 0.08 },
     FreeParameter { path: "agriculture.work_capacity_loss", low: 0.0, high: 1.5 },
@@ -40,9 +40,9 @@ pub const FREE_PARAMETERS: &[FreeParameter] = &[
     FreeParameter { path: "reporting.learning_rate", low: 0.05, high: 0.6 },
     FreeParameter { path: "politics.radicalism_spread", low: 0.0, high: 2.0 },
     FreeParameter { path: "labor_mobilization.unharvested_share", low: 0.0, high: 0.6 },
-    FreeParameter { path: "procurement.floor_squeeze", low: 0.2, high: 0.9 },
     FreeParameter { path: "procurement.resale_admitted_at_peak", low: 0.0, high: 1.0 },
     FreeParameter { path: "food.procurement_rate", low: 0.15, high: 0.35 },
+    FreeParameter { path: "retrenchment.farm_input_growth", low: 0.0, high: 0.06 },
 ];
 
 /// The value at `path`, or `None` if there is no such numeric parameter.

@@ -1,7 +1,7 @@
 //! Checkpointed runs (`leapsim run --checkpoint-every N`) and `leapsim resume DIR`.
 //!
-//! A checkpointed run is a *job*: the scenario's simulation and, unless the scenario is `no_leap`, its
-//! counterfactual with the same seed, run one after the other. Every N simulated months (counted over both) the
+//! A checkpointed run is a *job*: the scenario's simulation and, unless the scenario is `no_leap` or the run
+//! has `--no-counterfactual`, its counterfactual with the same seed, run one after the other. Every N simulated months (counted over both) the
 //! whole job is written to `DIR/checkpoint/state.ckpt`: the finished simulation's records, the running one's
 //! full state and records, what is still to run, and the run's settings. The file is replaced atomically (a
 //! temporary file in the same folder, fsynced, renamed over the old one, the folder fsynced), so at any moment
@@ -80,9 +80,10 @@ const RUNNING: u8 = 1;
 const DONE: u8 = 2;
 
 impl Job {
-    fn new(plan: Plan) -> Job {
+    /// `counterfactual`: also run the scenario's `no_leap` counterfactual (false with `--no-counterfactual`).
+    fn new(plan: Plan, counterfactual: bool) -> Job {
         let mut slots = vec![Slot::Pending(Box::new(plan.scenario.clone()))];
-        if plan.scenario.name != "no_leap" {
+        if counterfactual && plan.scenario.name != "no_leap" {
             slots.push(Slot::Pending(Box::new(counterfactual_of(&plan.scenario))));
         }
         Job { plan, slots }
@@ -98,6 +99,11 @@ impl Job {
                 Slot::Pending(_) | Slot::Empty => 0,
             })
             .sum()
+    }
+
+    /// The counterfactual of a scenario other than `no_leap` was skipped (`--no-counterfactual`).
+    fn counterfactual_skipped(&self) -> bool {
+        self.plan.scenario.name != "no_leap" && self.slots.len() == 1
     }
 
     fn months_total(&self) -> usize {
@@ -296,12 +302,14 @@ pub fn simulate_checkpointed(
     options: &RunOptions,
     from: Month,
     every: u32,
+    counterfactual: bool,
     dir: &Path,
 ) -> Result<(RunResults, Option<RunResults>)> {
     check_memory(options)?;
     // The checkpoint of an earlier run in this directory is not this run's.
     discard_checkpoint(dir)?;
-    let mut job = Job::new(Plan { scenario: scenario.clone(), options: options.clone(), from, every });
+    let plan = Plan { scenario: scenario.clone(), options: options.clone(), from, every };
+    let mut job = Job::new(plan, counterfactual);
     drive(&mut job, dir, options.threads)?;
     job.into_results()
 }
@@ -426,7 +434,8 @@ pub fn resume(args: ResumeArgs) -> Result<()> {
     }
     drive(&mut job, dir, threads)?;
     let (from, to) = (job.plan.from, job.plan.options.period.last);
+    let counterfactual_skipped = job.counterfactual_skipped();
     let (results, counterfactual) = job.into_results()?;
-    let finish = Finish { from, to, threads, started, quiet: args.quiet, counterfactual_skipped: false };
+    let finish = Finish { from, to, threads, started, quiet: args.quiet, counterfactual_skipped };
     finish.write(out, results, counterfactual.as_ref(), None)
 }

@@ -206,13 +206,6 @@ pub fn run(args: RunArgs) -> Result<()> {
     if args.no_counterfactual && args.seeds > 1 {
         return Err(UsageError("--no-counterfactual applies to a single seed; drop it or --seeds".into()).into());
     }
-    if args.no_counterfactual && args.checkpoint_every.is_some() {
-        return Err(UsageError(
-            "--no-counterfactual cannot be combined with --checkpoint-every yet (a checkpointed run always carries its counterfactual)"
-                .into(),
-        )
-        .into());
-    }
     // Check the output directory before any work, so a bad path fails in milliseconds. An unusable
     // --out is a bad argument: exit code 2, like the other checks above.
     let out = OutputDir::prepare(&args.out).map_err(|e| UsageError(e.to_string()))?;
@@ -227,7 +220,8 @@ pub fn run(args: RunArgs) -> Result<()> {
         let e = crate::ensemble::run_seeds(&scenario, &options, args.seeds)?;
         (e.first, e.first_no_leap, Some(e.summary))
     } else if let Some(every) = args.checkpoint_every {
-        let (r, cf) = crate::resume::simulate_checkpointed(&scenario, &options, from, every, &args.out)?;
+        let with_cf = !args.no_counterfactual;
+        let (r, cf) = crate::resume::simulate_checkpointed(&scenario, &options, from, every, with_cf, &args.out)?;
         (r, cf, None)
     } else {
         let (r, cf) = simulate(&scenario, &options, !args.no_counterfactual)?;

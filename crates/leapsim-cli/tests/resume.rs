@@ -151,6 +151,28 @@ fn a_checkpointed_run_and_every_resumed_run_write_the_files_of_a_straight_run() 
     assert_no_leftovers(&dir);
 }
 
+#[test]
+fn a_run_without_its_counterfactual_checkpoints_and_resumes_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let straight = tmp.path().join("straight");
+    ok(&run_args(straight.to_str().unwrap(), &["--threads", "2", "--no-counterfactual"]));
+    let expected = outputs(&straight);
+    let summary: serde_json::Value = serde_json::from_slice(&expected["summary.json"]).unwrap();
+    assert_eq!(summary["no_leap"]["skipped"], true, "{summary}");
+    // One simulation of 72 months: checkpoint 4 of every 12 months is the scenario at 1959-01.
+    let dir = tmp.path().join("stopped");
+    let k = "4";
+    let o = leapsim(
+        &run_args(dir.to_str().unwrap(), &["--threads", "2", "--checkpoint-every", "12", "--no-counterfactual"]),
+        &[("LEAPSIM_TEST_EXIT_AFTER_CHECKPOINTS", k)],
+    );
+    assert_eq!(o.status.code(), Some(99), "{}", text(&o.stderr));
+    let o = ok(&["resume", dir.to_str().unwrap(), "--threads", "1"]);
+    assert!(text(&o.stderr).contains("(48 of 72 months simulated)"), "{}", text(&o.stderr));
+    assert_same_outputs(&expected, &dir, "resume of a run without its counterfactual");
+    assert_no_leftovers(&dir);
+}
+
 /// Every path under `dir` with its bytes and modification time.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
     let mut all = BTreeMap::new();

@@ -46,7 +46,7 @@ use twox_hash::XxHash64;
 /// The first bytes of every checkpoint file.
 pub const MAGIC: [u8; 8] = *b"LEAPCKPT";
 /// Version of the layout described in the module documentation.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Bytes before the payload.
 pub const HEADER_LEN: usize = 64;
 /// The leapsim version written into (and required of) checkpoints.
@@ -681,7 +681,7 @@ fn decode_households<R: Read>(d: &mut Decoder<R>) -> Result<Households, Checkpoi
 }
 
 fn encode_teams<W: Write>(t: &Teams, e: &mut Encoder<W>) -> IoResult {
-    let Teams { commune, first_household, households, land, quality, base_workers, mess_hall, stock } = t;
+    let Teams { commune, first_household, households, land, quality, base_workers, mess_hall, stock, withheld } = t;
     e.col(commune)?;
     e.col(first_household)?;
     e.col(households)?;
@@ -689,7 +689,8 @@ fn encode_teams<W: Write>(t: &Teams, e: &mut Encoder<W>) -> IoResult {
     e.col(quality)?;
     e.col(base_workers)?;
     e.col_bool(mess_hall)?;
-    e.col(stock)
+    e.col(stock)?;
+    e.col(withheld)
 }
 
 fn decode_teams<R: Read>(d: &mut Decoder<R>) -> Result<Teams, CheckpointError> {
@@ -702,6 +703,7 @@ fn decode_teams<R: Read>(d: &mut Decoder<R>) -> Result<Teams, CheckpointError> {
         base_workers: d.col()?,
         mess_hall: d.col_bool()?,
         stock: d.col()?,
+        withheld: d.col()?,
     };
     let n = t.commune.len();
     if [
@@ -712,6 +714,7 @@ fn decode_teams<R: Read>(d: &mut Decoder<R>) -> Result<Teams, CheckpointError> {
         t.base_workers.len(),
         t.mess_hall.len(),
         t.stock.len(),
+        t.withheld.len(),
     ]
     .iter()
     .any(|&l| l != n)
@@ -738,6 +741,7 @@ fn encode_province<W: Write>(p: &Province, e: &mut Encoder<W>) -> IoResult {
         expected_conceptions,
         baseline_fertility_factor,
         baseline_months,
+        relief_admitted,
     } = p;
     e.len(*index)?;
     e.str(name)?;
@@ -758,6 +762,7 @@ fn encode_province<W: Write>(p: &Province, e: &mut Encoder<W>) -> IoResult {
         e.f64(*x)?;
     }
     e.u32(*baseline_months)?;
+    e.f64(*relief_admitted)?;
     Ok(())
 }
 
@@ -783,6 +788,7 @@ fn decode_province<R: Read>(d: &mut Decoder<R>) -> Result<Province, CheckpointEr
         expected_conceptions: d.f64()?,
         baseline_fertility_factor: d.f64()?,
         baseline_months: d.u32()?,
+        relief_admitted: d.f64()?,
     };
     check_province(&p)?;
     Ok(p)

@@ -130,7 +130,7 @@ pub struct AgricultureParams {
     /// tools sold, pigs gone); fraction per month. Range 0–0.1.
     pub capital_loss_per_deficit: f64,
     /// Share of the lost capital rebuilt in a year; fraction per year. Output regained its 1958 level only
-    /// in 1966 (literature §12). Range 0.05–0.5.
+    /// in 1966 (literature §12). Range 0.02–0.5.
     pub capital_recovery_rate: f64,
 }
 

@@ -49,6 +49,8 @@ pub struct Policy {
     pub imports_t: f64,
     /// Multiplier of baseline hazards (`public_health`).
     pub health_factor: f64,
+    /// Yield multiplier from the farm inputs industry supplies once agriculture comes first (`retrenchment`).
+    pub farm_input_factor: f64,
     /// Share of the retreat's cut of heavy industry in force (0 before, 1 at the Sixty Articles, back to 0 with
     /// the recovery).
     pub industry_retreat: f64,
@@ -168,6 +170,11 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
     };
     let health_factor =
         if mech.public_health && m >= tl.four_pests_start { 1.0 - p.public_health.baseline_reduction } else { 1.0 };
+    let farm_input_factor = if mech.retrenchment && m >= tl.team_accounting {
+        (1.0 + p.retrenchment.farm_input_growth).powf(months_between(tl.team_accounting, m) / 12.0)
+    } else {
+        1.0
+    };
     let industry_retreat = if !mech.industry || m < tl.retreat_start {
         0.0
     } else if m < tl.sixty_articles {
@@ -199,6 +206,7 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
         exports_stopped,
         imports_t,
         health_factor,
+        farm_input_factor,
         industry_retreat,
     }
 }

@@ -193,6 +193,9 @@ pub struct Teams {
     pub mess_hall: Vec<bool>,
     /// The team's collective granary (mess halls); kg.
     pub stock: Vec<f64>,
+    /// Resale the team needed at its last harvest that the centre did not admit (it believed in a surplus);
+    /// kg. Paid out as relief in later months as far as the pressure falls (`procurement`).
+    pub withheld: Vec<f64>,
 }
 
 impl Teams {
@@ -205,7 +208,7 @@ impl Teams {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.commune.capacity() * 33
+        self.commune.capacity() * 41
     }
 
     /// Releases spare capacity (after the world is built).
@@ -218,5 +221,6 @@ impl Teams {
         self.base_workers.shrink_to_fit();
         self.mess_hall.shrink_to_fit();
         self.stock.shrink_to_fit();
+        self.withheld.shrink_to_fit();
     }
 }

@@ -138,8 +138,12 @@ struct HarvestReport {
 struct TeamGrain {
     /// Grain each team distributes this month (after procurement), kg.
     retained: Vec<f64>,
-    /// Resale each team asked for, kg.
+    /// Resale each team asked for (in harvest months) or relief (in the months after), kg.
     resale: Vec<f64>,
+    /// Harvest months: the need each team had that the centre withheld, and the share it admitted.
+    withheld: Option<(Vec<f64>, f64)>,
+    /// Relief months: the share of the withheld need now admitted, and the new admitted share.
+    relief: Option<(f64, f64)>,
 }
 
 impl Simulation {
@@ -487,8 +491,22 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
     let mut report = HarvestReport { urban_need: urban_need_kg(pr, sc), pressure: cx.pressure, ..Default::default() };
     report.rural_workers = (0..hh.len()).filter(|&h| !hh.is_urban(h)).map(|h| hh.workers[h] as f64).sum();
     let n_teams = t.len();
-    let mut grain = TeamGrain { retained: vec![0.0; n_teams], resale: vec![0.0; n_teams] };
+    let mut grain =
+        TeamGrain { retained: vec![0.0; n_teams], resale: vec![0.0; n_teams], withheld: None, relief: None };
     let Some(share) = cx.share else {
+        // Relief: as the pressure falls after a harvest, the centre admits more of the need it withheld from
+        // deficit teams, for the months left until the next harvest (spring 1959 after the first cooling; the
+        // winter of 1960–61 after the Twelve Articles).
+        let admitted = procurement::resale_admitted(&p.procurement, cx.pressure);
+        if pr.relief_admitted < 1.0 && admitted > pr.relief_admitted {
+            let gain = (admitted - pr.relief_admitted) / (1.0 - pr.relief_admitted);
+            let left = procurement::season_left(cx.month.month_of_year());
+            for k in 0..n_teams {
+                grain.resale[k] = t.withheld[k] * gain * left;
+            }
+            report.resale_requested = grain.resale.iter().sum();
+            grain.relief = Some((gain, admitted));
+        }
         return (report, grain);
     };
     let month = cx.month;
@@ -503,6 +521,7 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
         * pol.effort_factor
         * pol.tool_factor
         * pol.pests_factor
+        * pol.farm_input_factor
         * (1.0 - pol.close_planting_loss * cx.pressure).max(0.0)
         * area;
     let harvested = 1.0 - pol.unharvested;
@@ -525,6 +544,10 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
     let harvest_rng = Rng::new(cx.seed, Stream::Harvest);
     let sd = p.agriculture.team_yield_noise_sd;
     let report_factor = reporting::report_factor(&p.reporting, sc.mechanisms.reporting, cx.pressure);
+    // Resale reaches deficit teams only as far as the centre admits the need: least at the peak of the pressure
+    // (it believes in a surplus). The rest is withheld, to be admitted later if the pressure falls.
+    let admitted = if leap_quota.is_some() { procurement::resale_admitted(&p.procurement, cx.pressure) } else { 1.0 };
+    let mut withheld = vec![0.0; n_teams];
     for k in 0..n_teams {
         let first = t.first_household[k] as usize;
         let n = t.households[k] as usize;
@@ -553,15 +576,11 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
             Some(q) => {
                 let team_quota = if province_normal > 0.0 { q * normal / province_normal } else { 0.0 };
                 let delivered = procurement::leap_delivery(team_quota, available, floor * squeezed_floor_share);
-                // Resale reaches deficit teams only as far as the centre admits the need: least at the peak of
-                // the pressure (it believes in a surplus). Cash-crop teams keep their fixed sales.
-                let admitted = if normal > 0.0 {
-                    (1.0 - cx.pressure * (1.0 - p.procurement.resale_admitted_at_peak)).clamp(0.0, 1.0)
-                } else {
-                    1.0
-                };
-                let resale = (floor - (available - delivered)).max(0.0) * admitted;
-                (delivered, resale)
+                // Cash-crop teams keep their fixed sales.
+                let need = (floor - (available - delivered)).max(0.0);
+                let admitted = if normal > 0.0 { admitted } else { 1.0 };
+                withheld[k] = need * (1.0 - admitted);
+                (delivered, need * admitted)
             }
             None => {
                 let purchase = procurement::pre_1958_purchase(quota_share, normal, output, available, floor);
@@ -577,6 +596,7 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
         report.resale_requested += resale;
     }
     report.reported_output = report.output * report_factor;
+    grain.withheld = Some((withheld, admitted));
     (report, grain)
 }
 
@@ -633,7 +653,17 @@ fn distribute_and_eat(
     // A harvest month even where nothing grew: at coarse scales a province may have only cash-crop teams, which
     // produce no grain but are owed their resale.
     let is_harvest = agriculture::harvest_share(&sc.params.agriculture, moy).is_some();
-    if is_harvest {
+    if let Some((withheld, admitted)) = &grain.withheld {
+        t.withheld.copy_from_slice(withheld);
+        pr.relief_admitted = *admitted;
+    }
+    if let Some((gain, admitted)) = grain.relief {
+        for w in t.withheld.iter_mut() {
+            *w *= 1.0 - gain;
+        }
+        pr.relief_admitted = admitted;
+    }
+    if is_harvest || grain.relief.is_some() {
         let w = p.work_point_share;
         for k in 0..t.len() {
             let first = t.first_household[k] as usize;
@@ -658,6 +688,8 @@ fn distribute_and_eat(
                 hh.stock[h] = (hh.stock[h] as f64 + total * ((1.0 - w) * by_head + w * by_work)) as f32;
             }
         }
+    }
+    if is_harvest {
         // Stock above the cap is sold to the state after the harvest (over-quota purchase) — under the 1957
         // rules; under the Leap's quotas there is no such surplus left to sell.
         for h in 0..hh.len() {

@@ -128,6 +128,9 @@ pub struct Province {
     /// the months it averages: the reference for "food is back" in the catch-up of postponed births.
     pub baseline_fertility_factor: f64,
     pub baseline_months: u32,
+    /// Share of the deficit teams' resale need the centre has admitted since the last harvest (1 outside the
+    /// Leap); relief follows when it rises.
+    pub relief_admitted: f64,
 }
 
 /// Draws a (sex, age) cell from a cumulative distribution.
@@ -268,6 +271,7 @@ pub fn build_province(
         teams.base_workers.push(workers.max(1.0) as f32);
         teams.mess_hall.push(alloc_rng.uniform(team_entity(index, t as u32), 0, 0) < participation);
         teams.stock.push(0.0);
+        teams.withheld.push(0.0);
     }
     // Productivity: normal output in 1956 equals the mean 1955–57 output of the province.
     let baseline_kg = data.baseline_grain_mt * 1e9 / scale as f64;
@@ -302,6 +306,7 @@ pub fn build_province(
         expected_conceptions: 0.0,
         baseline_fertility_factor: 1.0,
         baseline_months: 0,
+        relief_admitted: 1.0,
     }
 }
 

@@ -165,6 +165,41 @@ fn retrenchment_off_the_famine_does_not_end() {
     assert!(r.records.last().unwrap().national.pressure > 0.5);
 }
 
+/// Relief (grain sold back outside the harvest months) paid between two months, inclusive; tonnes at scale.
+fn relief_between(r: &RunResults, from: (i32, u32), to: (i32, u32)) -> f64 {
+    let (a, b) = (Month::from_ym(from.0, from.1).unwrap(), Month::from_ym(to.0, to.1).unwrap());
+    r.records
+        .iter()
+        .filter(|m| m.month >= a && m.month <= b && ![6, 10].contains(&m.month.month_of_year()))
+        .map(|m| m.national.resale)
+        .sum()
+}
+
+#[test]
+fn procurement_relief_follows_the_falling_pressure() {
+    // The withheld resale of the October 1960 harvest is admitted as the pressure falls after the Twelve
+    // Articles (winter 1960–61); without the retreat the pressure stays and nothing more is admitted.
+    let h = relief_between(historical(), (1960, 11), (1961, 5));
+    assert!(h > 0.0, "relief in the winter of 1960–61: {h}");
+    let stuck = without("retrenchment");
+    assert_eq!(relief_between(&stuck, (1960, 11), (1961, 5)), 0.0);
+    // At the peak of the anti-right-deviation campaign (winter 1959–60) the pressure does not fall: no relief.
+    assert_eq!(relief_between(historical(), (1959, 11), (1960, 5)), 0.0);
+    // Without the Leap's quotas nothing is withheld, so there is nothing to relieve.
+    assert_eq!(relief_between(&without("procurement"), (1958, 1), (1963, 12)), 0.0);
+}
+
+#[test]
+fn retrenchment_farm_inputs_raise_yields_after_1962() {
+    let mut none = Scenario::historical();
+    none.params.retrenchment.farm_input_growth = 0.0;
+    let mut more = Scenario::historical();
+    more.params.retrenchment.farm_input_growth = 0.04;
+    let (a, b) = (run(none, 1963), run(more, 1963));
+    assert_eq!(year(&a, 1961).grain_output_mt, year(&b, 1961).grain_output_mt);
+    assert!(year(&b, 1963).grain_output_mt > 1.03 * year(&a, 1963).grain_output_mt);
+}
+
 #[test]
 fn public_health_lowers_baseline_mortality() {
     let mut on = Scenario::no_leap();

@@ -56,7 +56,7 @@ pub const RANGES: &[ParamRange] = &[
     ("agriculture.cash_crop_share", 0.04, 0.15),
     ("agriculture.capital_elasticity", 0.1, 0.5),
     ("agriculture.capital_loss_per_deficit", 0.0, 0.1),
-    ("agriculture.capital_recovery_rate", 0.05, 0.5),
+    ("agriculture.capital_recovery_rate", 0.02, 0.5),
     ("weather.normal_affected_share", 0.1, 0.2),
     ("weather.loss_per_affected_share", 0.1, 0.8),
     ("food.procurement_rate", 0.15, 0.35),
@@ -123,6 +123,7 @@ pub const RANGES: &[ParamRange] = &[
     ("retrenchment.procurement_cut", 0.0, 0.3),
     ("retrenchment.imports_mt", 3.0, 7.0),
     ("retrenchment.imports_lag_months", 1.0, 6.0),
+    ("retrenchment.farm_input_growth", 0.0, 0.06),
     ("public_health.baseline_reduction", 0.0, 0.08),
 ];
 

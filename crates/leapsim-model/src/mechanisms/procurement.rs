@@ -41,6 +41,26 @@ pub fn leap_delivery(quota: f64, available: f64, squeezed_floor: f64) -> f64 {
     quota.min((available - squeezed_floor).max(0.0)).max(0.0)
 }
 
+/// Share of a deficit team's resale need the centre admits at provincial pressure `pressure`: all of it
+/// without pressure, `resale_admitted_at_peak` at pressure 1 (less where a radical province's pressure
+/// exceeds 1).
+#[inline]
+pub fn resale_admitted(p: &LeapProcurementParams, pressure: f64) -> f64 {
+    (1.0 - pressure * (1.0 - p.resale_admitted_at_peak)).clamp(0.0, 1.0)
+}
+
+/// Share of the current harvest season still ahead in `month_of_year` (the October harvest feeds the eight
+/// months to the June harvest, the June harvest the four to October): relief admitted late covers only the
+/// months left, the hunger of the months past is not undone.
+pub fn season_left(month_of_year: u32) -> f64 {
+    match month_of_year {
+        11 | 12 => (18 - month_of_year) as f64 / 8.0,
+        1..=5 => (6 - month_of_year) as f64 / 8.0,
+        7..=9 => (10 - month_of_year) as f64 / 4.0,
+        _ => 1.0,
+    }
+}
+
 /// The quota share of a team whose expected output per head is `relative_productivity` times the
 /// national mean.
 #[inline]
@@ -81,6 +101,14 @@ mod tests {
         let bad = pre_1958_purchase(0.25, 1000.0, 400.0, 328.0, 300.0);
         assert!(bad.procured <= 28.0 + 1e-9);
         let disaster = pre_1958_purchase(0.25, 1000.0, 200.0, 164.0, 300.0);
+        // Relief as pressure falls: all of the need is admitted without pressure, less at the peak.
+        let leap = LeapProcurementParams::default();
+        assert_eq!(resale_admitted(&leap, 0.0), 1.0);
+        assert!((resale_admitted(&leap, 1.0) - leap.resale_admitted_at_peak).abs() < 1e-12);
+        assert!(resale_admitted(&leap, 0.5) > resale_admitted(&leap, 1.0));
+        assert_eq!(season_left(11), 7.0 / 8.0);
+        assert_eq!(season_left(5), 1.0 / 8.0);
+        assert_eq!(season_left(9), 1.0 / 4.0);
         assert_eq!(disaster.procured, 0.0);
         assert!((disaster.resale - 136.0).abs() < 1e-9);
     }

@@ -107,9 +107,9 @@ pub fn simulate(
 /// Bytes of memory per simulated person of January 1955 at the peak of a 1955–66 run (December 1966). From
 /// the column sizes and the measured growth of the state (`leapsim bench` reports the peak per person):
 /// person rows (13 B) for everyone alive in 1955 or born since (×1.51: the dead stay as tombstones) =
-/// 19.8 B; household rows (20 B) for the 1955 households and the migrants' new ones (0.33 per person) =
-/// 6.7 B; teams 0.25 B; the famine scratch of the two provinces being worked on ≈ 0.6 B; margin 0.6 B.
-pub const BYTES_PER_PERSON_ESTIMATE: f64 = 28.0;
+/// 19.8 B; household rows (18 B) for the 1955 households and the migrants' new ones (0.33 per person) =
+/// 6.0 B; teams 0.25 B; the famine scratch of the two provinces being worked on ≈ 0.6 B; margin 0.6 B.
+pub const BYTES_PER_PERSON_ESTIMATE: f64 = 27.3;
 
 /// The memory a run of one simulation needs at its peak; bytes. The two simulations of a run (scenario and
 /// counterfactual) run one after the other and the first is freed before the second is built, so this is

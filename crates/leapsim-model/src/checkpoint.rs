@@ -12,7 +12,7 @@
 //! Every struct is written by destructuring it completely, so a field added to the state without being added
 //! here fails to compile instead of being silently left out of checkpoints.
 //!
-//! # Format (version 1)
+//! # Format (version 2; version 1 held adult equivalents as `f32`)
 //!
 //! A 64-byte header, then the payload:
 //!
@@ -645,12 +645,12 @@ fn decode_persons<R: Read>(d: &mut Decoder<R>) -> Result<Persons, CheckpointErro
 }
 
 fn encode_households<W: Write>(h: &Households, e: &mut Encoder<W>) -> IoResult {
-    let Households { rural_first, rural_end, size, workers, adult_eq, stock, kcal, depletion } = h;
+    let Households { rural_first, rural_end, size, workers, adult_eq_20, stock, kcal, depletion } = h;
     e.u32(*rural_first)?;
     e.u32(*rural_end)?;
     e.col(size)?;
     e.col(workers)?;
-    e.col(adult_eq)?;
+    e.col(adult_eq_20)?;
     e.col(stock)?;
     e.col(kcal)?;
     e.col(depletion)
@@ -662,7 +662,7 @@ fn decode_households<R: Read>(d: &mut Decoder<R>) -> Result<Households, Checkpoi
         rural_end: d.u32()?,
         size: d.col()?,
         workers: d.col()?,
-        adult_eq: d.col()?,
+        adult_eq_20: d.col()?,
         stock: d.col()?,
         kcal: d.col()?,
         depletion: d.col()?,
@@ -671,7 +671,7 @@ fn decode_households<R: Read>(d: &mut Decoder<R>) -> Result<Households, Checkpoi
     if h.rural_first > h.rural_end || h.rural_end as usize > n {
         return Err(corrupt("the rural household range is out of range"));
     }
-    if [h.size.len(), h.workers.len(), h.adult_eq.len(), h.stock.len(), h.kcal.len(), h.depletion.len()]
+    if [h.size.len(), h.workers.len(), h.adult_eq_20.len(), h.stock.len(), h.kcal.len(), h.depletion.len()]
         .iter()
         .any(|&l| l != n)
     {

@@ -1,7 +1,7 @@
 //! Struct-of-arrays storage of persons, households and production teams for one province.
 //!
 //! Bytes matter at 1:1 scale (650 million persons): a person is 13 bytes in five columns, a household
-//! 20 bytes, and nothing is boxed; columns are reserved exactly (never doubled). Persons of a household are
+//! 18 bytes, and nothing is boxed; columns are reserved exactly (never doubled). Persons of a household are
 //! stored next to each other at creation, so the monthly pass over persons reads household columns almost
 //! sequentially. Newborns are appended; dead persons stay as tombstones (a row is a person's id).
 
@@ -97,8 +97,10 @@ pub struct Households {
     pub size: Vec<u16>,
     /// Working-age members (15–64), counted in the last pass over persons.
     pub workers: Vec<u16>,
-    /// Adult equivalents of energy need, counted in the last pass over persons.
-    pub adult_eq: Vec<f32>,
+    /// Adult equivalents of energy need in twentieths (every value of the scale is a multiple of 1/20), kept
+    /// up to date by the pass over persons. Integer, so the incremental updates (deaths, birthdays, moves,
+    /// births) give the same value in any order; read it with [`Households::adult_eq`].
+    pub adult_eq_20: Vec<u16>,
     /// Grain held by the household; kg unhusked (f32: 7 significant digits of a household's grain are
     /// plenty, and 4 bytes a household matter at 1:1).
     pub stock: Vec<f32>,
@@ -110,7 +112,7 @@ pub struct Households {
 }
 
 impl Households {
-    pub const BYTES_PER_HOUSEHOLD: usize = 2 + 2 + 4 + 4 + 4 + 4;
+    pub const BYTES_PER_HOUSEHOLD: usize = 2 + 2 + 2 + 4 + 4 + 4;
 
     pub fn len(&self) -> usize {
         self.size.len()
@@ -138,7 +140,7 @@ impl Households {
         }
         self.size.push(0);
         self.workers.push(0);
-        self.adult_eq.push(0.0);
+        self.adult_eq_20.push(0);
         self.stock.push(0.0);
         self.kcal.push(0.0);
         self.depletion.push(0.0);
@@ -149,7 +151,7 @@ impl Households {
     pub fn reserve(&mut self, n: usize) {
         self.size.reserve_exact(n);
         self.workers.reserve_exact(n);
-        self.adult_eq.reserve_exact(n);
+        self.adult_eq_20.reserve_exact(n);
         self.stock.reserve_exact(n);
         self.kcal.reserve_exact(n);
         self.depletion.reserve_exact(n);
@@ -159,10 +161,16 @@ impl Households {
     pub fn shrink_to_fit(&mut self) {
         self.size.shrink_to_fit();
         self.workers.shrink_to_fit();
-        self.adult_eq.shrink_to_fit();
+        self.adult_eq_20.shrink_to_fit();
         self.stock.shrink_to_fit();
         self.kcal.shrink_to_fit();
         self.depletion.shrink_to_fit();
+    }
+
+    /// Adult equivalents of household `h`.
+    #[inline]
+    pub fn adult_eq(&self, h: usize) -> f32 {
+        self.adult_eq_20[h] as f32 / 20.0
     }
 
     #[inline]

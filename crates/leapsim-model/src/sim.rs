@@ -467,7 +467,7 @@ fn urban_need_kg(pr: &Province, sc: &Scenario) -> f64 {
     let hh = &pr.households;
     (0..hh.len())
         .filter(|&h| hh.is_urban(h))
-        .map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq[h]))
+        .map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq(h)))
         .sum()
 }
 
@@ -694,7 +694,7 @@ fn distribute_and_eat(
         // rules; under the Leap's quotas there is no such surplus left to sell.
         for h in 0..hh.len() {
             if !hh.is_urban(h) {
-                let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq[h]) * p.household_stock_cap_months;
+                let cap = food::monthly_need_kg(p.rural_desired_kg, hh.adult_eq(h)) * p.household_stock_cap_months;
                 if hh.stock[h] as f64 > cap {
                     // The ledger counts what really left the f32 stock.
                     let kept = cap as f32;
@@ -726,7 +726,7 @@ fn distribute_and_eat(
             }
             let first = t.first_household[k] as usize;
             let n = t.households[k] as usize;
-            let ae: f64 = hh.adult_eq[first..first + n].iter().map(|&a| a as f64).sum();
+            let ae: f64 = hh.adult_eq_20[first..first + n].iter().map(|&a| a as u64).sum::<u64>() as f64 / 20.0;
             let need = food::monthly_need_kg(p.rural_desired_kg, ae as f32);
             let used = if pol.free_eating {
                 (need * mh.free_eating_factor).min(t.stock[k])
@@ -740,17 +740,17 @@ fn distribute_and_eat(
             let food_kg = used - waste;
             // The cadre's household is the team's first.
             let weights: f64 = (first..first + n)
-                .map(|h| hh.adult_eq[h] as f64 * if h == first { 1.0 + mh.cadre_premium } else { 1.0 })
+                .map(|h| hh.adult_eq(h) as f64 * if h == first { 1.0 + mh.cadre_premium } else { 1.0 })
                 .sum();
             for h in first..first + n {
                 in_hall[h] = true;
-                let wgt = hh.adult_eq[h] as f64 * if h == first { 1.0 + mh.cadre_premium } else { 1.0 };
+                let wgt = hh.adult_eq(h) as f64 * if h == first { 1.0 + mh.cadre_premium } else { 1.0 };
                 let eat = if weights > 0.0 { food_kg * wgt / weights } else { 0.0 };
                 pm.rural_eaten += eat;
-                let k_h = kcal(eat, hh.adult_eq[h], non_grain);
+                let k_h = kcal(eat, hh.adult_eq(h), non_grain);
                 hh.kcal[h] = k_h;
                 hh.depletion[h] = demography::update_depletion(&sc.params.demography, hh.depletion[h], k_h);
-                pm.kcal_rural_sum += k_h as f64 * hh.adult_eq[h] as f64;
+                pm.kcal_rural_sum += k_h as f64 * hh.adult_eq(h) as f64;
                 pm.rural_persons_start += hh.size[h] as f64;
             }
         }
@@ -760,7 +760,7 @@ fn distribute_and_eat(
         if !in_hall.is_empty() && in_hall[h] {
             continue;
         }
-        let ae = hh.adult_eq[h];
+        let ae = hh.adult_eq(h);
         let members = hh.size[h] as f64;
         if hh.is_urban(h) {
             let ration = food::monthly_need_kg(p.urban_ration_kg, ae) * urban_fraction;

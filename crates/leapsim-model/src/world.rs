@@ -245,9 +245,8 @@ pub fn build_province(
             persons.event[last] = event;
             // Household counts hold the state of December 1954: January's pass applies January birthdays.
             let age_before = (start.0 - 1).saturating_sub(birth) as u32 / 12;
-            let ae = demography::adult_equivalent(age_before);
             households.size[h as usize] += 1;
-            households.adult_eq[h as usize] += ae;
+            households.adult_eq_20[h as usize] += demography::adult_equivalent_20(age_before);
             households.workers[h as usize] += demography::is_worker(age_before) as u16;
         }
         hh_index += 1;
@@ -280,7 +279,7 @@ pub fn build_province(
     // Stocks of January: rural households hold the autumn harvest for the months until October.
     for h in 0..households.len() {
         if !households.is_urban(h) {
-            let need = crate::mechanisms::food::monthly_need_kg(p.food.rural_desired_kg, households.adult_eq[h]);
+            let need = crate::mechanisms::food::monthly_need_kg(p.food.rural_desired_kg, households.adult_eq(h));
             households.stock[h] =
                 (need * crate::mechanisms::food::months_until_autumn_harvest(start.month_of_year())) as f32;
         }

@@ -329,6 +329,8 @@ struct MonthDraws {
     /// Multipliers of conceptions: [`PassContext::conception_factor`] and the catch-up boost.
     conception_factor: f64,
     boost: f64,
+    /// Normal fertility relative to the age schedule, the yardstick of postponed conceptions.
+    normal_level: f64,
     migrate_p: f64,
     return_p: f64,
 }
@@ -496,7 +498,8 @@ fn mortality<const HUNGRY: bool, const AGES: bool>(
 /// Sub-pass B over the women aged 15–49 alive after this month's deaths, in row order: births nine months
 /// after conception, conceptions of women neither pregnant nor in postpartum infecundity. Reads the flags
 /// and household the woman had at the start of the month (the birthday sub-pass, which moves migrants,
-/// comes after). Conceptions add to `expected` (at normal fertility) and `realised`. The women are first
+/// comes after). Conceptions add to `expected` (at the province's normal fertility: its 1955–57 level of
+/// hunger, the secular trend, couples together) and `realised`. The women are first
 /// sorted, without branches, into the lists of births due and of women at risk of conceiving (each in row
 /// order; the two do not touch each other's state), so the loop of draws runs without mispredictions.
 #[allow(clippy::too_many_arguments)]
@@ -543,7 +546,7 @@ fn fertility(
         let fert_factor = if fert.is_empty() { 1.0f32 } else { fert[household[i] as usize] };
         let normal = conception[age_idx];
         let p = normal * fert_factor as f64 * md.conception_factor * md.boost;
-        *expected += normal;
+        *expected += normal * md.normal_level;
         *realised += p;
         // One Philox block serves four consecutive months (word = month mod 4): still a pure function of
         // (seed, stream, person, month).
@@ -655,7 +658,9 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let mut fert: Vec<f32> = Vec::new();
     if cx.famine_response && hh.depletion.iter().any(|&x| x > 0.0) {
         extra = hh.depletion.iter().map(|&x| famine_extra(d, x as f64) as f32).collect();
-        fert = hh.kcal.iter().map(|&k| fertility_factor(d, energy_deficit(d, k)) as f32).collect();
+        // Famine amenorrhoea follows the body's condition (the depletion of the last months), not this month's
+        // meal: fertility falls and recovers behind food, without the swing of the months after a harvest.
+        fert = hh.depletion.iter().map(|&x| fertility_factor(d, x as f64) as f32).collect();
     }
     let hungry = !extra.is_empty();
     // Catch-up: once food is back and couples are together, postponed conceptions are made up over
@@ -664,7 +669,8 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     // "Food is back" is judged against the province's own 1955–57 level (in poor provinces some households
     // are below the famine threshold in normal years too), and "couples are together" by separation alone
     // (not by the secular fertility trend).
-    if cx.month.year() <= BASELINE_LAST_YEAR {
+    // 1955 is left out: the synthetic world starts in January with full stocks and no depletion.
+    if (BASELINE_LAST_YEAR - 1..=BASELINE_LAST_YEAR).contains(&cx.month.year()) {
         pr.baseline_months += 1;
         pr.baseline_fertility_factor += (mean_fert - pr.baseline_fertility_factor) / pr.baseline_months as f64;
     }
@@ -684,6 +690,8 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         postpartum: d.postpartum_infecund_months.round() as u16,
         share_male_births: d.sex_ratio_at_birth / (1.0 + d.sex_ratio_at_birth),
         conception_factor: cx.conception_factor,
+        // Normal fertility: the province's 1955–57 fertility factor and the secular trend, without separation.
+        normal_level: pr.baseline_fertility_factor * cx.conception_factor / cx.separation_factor.max(1e-9),
         boost,
         migrate_p: d.rural_urban_migration_rate * cx.migration_multiplier,
         return_p: cx.return_rate,
@@ -746,7 +754,9 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     counts.urban_end = tally.urban + counts.migrants - counts.returned;
     // Book-keeping of postponed conceptions: deficits add, the catch-up's surplus pays them back.
     pr.expected_conceptions = expected;
-    let balance = if cx.famine_response { expected - realised } else { 0.0 };
+    // Postponement is measured against the province's normal fertility, so only hunger and separation beyond
+    // the 1955–57 level count; nothing is postponed before the baseline is complete.
+    let balance = if cx.famine_response && cx.month.year() > BASELINE_LAST_YEAR { expected - realised } else { 0.0 };
     pr.postponed_conceptions =
         (pr.postponed_conceptions + d.catch_up_share * balance.max(0.0) + balance.min(0.0)).max(0.0);
     // Newborns join their mother's household.

@@ -465,10 +465,9 @@ pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, SimError>
 /// Monthly ration need of a province's urban households; kg.
 fn urban_need_kg(pr: &Province, sc: &Scenario) -> f64 {
     let hh = &pr.households;
-    (0..hh.len())
-        .filter(|&h| hh.is_urban(h))
-        .map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq(h)))
-        .sum()
+    // Urban households are those before `rural_first` and from `rural_end` on (row order kept).
+    let (first, end) = (hh.rural_first as usize, hh.rural_end as usize);
+    (0..first).chain(end..hh.len()).map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq(h))).sum()
 }
 
 /// What phase A of a province needs from outside it.
@@ -489,7 +488,9 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
     let hh = &pr.households;
     let t = &pr.teams;
     let mut report = HarvestReport { urban_need: urban_need_kg(pr, sc), pressure: cx.pressure, ..Default::default() };
-    report.rural_workers = (0..hh.len()).filter(|&h| !hh.is_urban(h)).map(|h| hh.workers[h] as f64).sum();
+    // An integer sum (as the f64 sum of the counts was exact in any order).
+    report.rural_workers =
+        hh.workers[hh.rural_first as usize..hh.rural_end as usize].iter().map(|&w| w as u64).sum::<u64>() as f64;
     let n_teams = t.len();
     let mut grain =
         TeamGrain { retained: vec![0.0; n_teams], resale: vec![0.0; n_teams], withheld: None, relief: None };
@@ -619,8 +620,14 @@ fn distribute_and_eat(
     let hh = &mut pr.households;
     let t = &mut pr.teams;
     let mut pm = ProvinceMonth::default();
-    let stock_start: f64 = hh.stock.iter().map(|&s| s as f64).sum::<f64>() + t.stock.iter().sum::<f64>();
-    pm.people.start = hh.size.iter().map(|&s| s as u64).sum();
+    // A harvest month even where nothing grew: at coarse scales a province may have only cash-crop teams, which
+    // produce no grain but are owed their resale.
+    let is_harvest = agriculture::harvest_share(&sc.params.agriculture, moy).is_some();
+    // The households' stocks at the start are summed in the pass over households below, unless something
+    // changes them before it (mess halls opening or closing, a distribution).
+    let stocks_touched = pol.mess_halls_opening || pol.mess_halls_closing || is_harvest || grain.relief.is_some();
+    let hh_stock_start: Option<f64> = stocks_touched.then(|| hh.stock.iter().map(|&s| s as f64).sum::<f64>());
+    let team_stock_start: f64 = t.stock.iter().sum::<f64>();
     pm.grain_output = rep.output;
     pm.grain_output_reported = rep.reported_output;
     pm.seed_feed_waste = rep.seed_feed_waste;
@@ -650,9 +657,6 @@ fn distribute_and_eat(
         }
     }
     // Distribution.
-    // A harvest month even where nothing grew: at coarse scales a province may have only cash-crop teams, which
-    // produce no grain but are owed their resale.
-    let is_harvest = agriculture::harvest_share(&sc.params.agriculture, moy).is_some();
     if let Some((withheld, admitted)) = &grain.withheld {
         t.withheld.copy_from_slice(withheld);
         pr.relief_admitted = *admitted;
@@ -755,51 +759,134 @@ fn distribute_and_eat(
             }
         }
     }
-    // Consumption at home.
-    for h in 0..hh.len() {
-        if !in_hall.is_empty() && in_hall[h] {
+    // Consumption at home, in one pass over the household columns that also takes the month's sums over
+    // households (persons and stocks at the start, the rural energy deficit for farm capital, stocks at the
+    // end): the separate loops each paid a serial chain of f64 additions and a read of the columns. Every sum
+    // keeps its type and its order (households in row order, as `Iterator::sum`, which starts from -0.0);
+    // households are urban before `rural_first` and from `rural_end` on.
+    let dp = &sc.params.demography;
+    let halls = !in_hall.is_empty();
+    let (rural_first, rural_end) = (hh.rural_first as usize, hh.rural_end as usize);
+    let mut people_start = 0u64;
+    let (mut start_sum, mut end_sum) = (-0.0f64, -0.0f64);
+    let (mut deficit, mut deficit_members) = (0.0f64, 0.0f64);
+    let (mut rural_eaten, mut kcal_rural_sum, mut rural_persons) =
+        (pm.rural_eaten, pm.kcal_rural_sum, pm.rural_persons_start);
+    let (mut urban_rations, mut urban_eaten, mut kcal_urban_sum, mut urban_persons) =
+        (pm.urban_rations, pm.urban_eaten, pm.kcal_urban_sum, pm.urban_persons_start);
+    let segments = [(0..rural_first, false), (rural_first..rural_end, true), (rural_end..hh.len(), false)];
+    for (range, rural) in segments {
+        if !rural {
+            for h in range {
+                let stock = hh.stock[h] as f64;
+                start_sum += stock;
+                people_start += hh.size[h] as u64;
+                let ae = hh.adult_eq(h);
+                let ration = food::monthly_need_kg(p.urban_ration_kg, ae) * urban_fraction;
+                urban_rations += ration;
+                urban_eaten += ration;
+                let k_h = kcal(ration, ae, p.non_grain_kcal);
+                hh.kcal[h] = k_h;
+                hh.depletion[h] = demography::update_depletion(dp, hh.depletion[h], k_h);
+                kcal_urban_sum += k_h as f64 * ae as f64;
+                urban_persons += hh.size[h] as f64;
+                end_sum += stock;
+            }
             continue;
         }
-        let ae = hh.adult_eq(h);
-        let members = hh.size[h] as f64;
-        if hh.is_urban(h) {
-            let ration = food::monthly_need_kg(p.urban_ration_kg, ae) * urban_fraction;
-            pm.urban_rations += ration;
-            pm.urban_eaten += ration;
-            let k_h = kcal(ration, ae, p.non_grain_kcal);
-            hh.kcal[h] = k_h;
-            hh.depletion[h] = demography::update_depletion(&sc.params.demography, hh.depletion[h], k_h);
-            pm.kcal_urban_sum += k_h as f64 * ae as f64;
-            pm.urban_persons_start += members;
-        } else {
+        if !halls {
+            // Households in blocks: first what each eats and its kcal, deficit and depletion, a loop without
+            // dependencies between households (their four divisions overlap, and the compiler may vectorise
+            // it); then the sums, in row order.
+            const BLOCK: usize = 64;
+            let mut h0 = range.start;
+            while h0 < range.end {
+                let n = BLOCK.min(range.end - h0);
+                let mut eat_b = [0.0f64; BLOCK];
+                let mut deficit_b = [0.0f64; BLOCK];
+                let mut before_b = [0.0f32; BLOCK];
+                let stock = &mut hh.stock[h0..h0 + n];
+                let kcal_h = &mut hh.kcal[h0..h0 + n];
+                let depletion = &mut hh.depletion[h0..h0 + n];
+                let ae_20 = &hh.adult_eq_20[h0..h0 + n];
+                for i in 0..n {
+                    let before = stock[i];
+                    before_b[i] = before;
+                    let ae = ae_20[i] as f32 / 20.0;
+                    let after = (before as f64 - food::rural_consumption(p, before as f64, ae, moy)) as f32;
+                    stock[i] = after;
+                    // What was eaten is what left the f32 stock (the ledger balances exactly).
+                    let eat = before as f64 - after as f64;
+                    eat_b[i] = eat;
+                    let k_h = kcal(eat, ae, non_grain);
+                    kcal_h[i] = k_h;
+                    let d = demography::energy_deficit(dp, k_h);
+                    deficit_b[i] = d;
+                    depletion[i] = demography::update_depletion_by_deficit(dp, depletion[i], d);
+                }
+                let size = &hh.size[h0..h0 + n];
+                for i in 0..n {
+                    let ae = ae_20[i] as f32 / 20.0;
+                    let members = size[i] as f64;
+                    start_sum += before_b[i] as f64;
+                    people_start += size[i] as u64;
+                    rural_eaten += eat_b[i];
+                    kcal_rural_sum += kcal_h[i] as f64 * ae as f64;
+                    rural_persons += members;
+                    deficit += deficit_b[i] * members;
+                    deficit_members += members;
+                    end_sum += stock[i] as f64;
+                }
+                h0 += n;
+            }
+            continue;
+        }
+        for h in range {
             let before = hh.stock[h];
-            hh.stock[h] = (before as f64 - food::rural_consumption(p, before as f64, ae, moy)) as f32;
+            start_sum += before as f64;
+            people_start += hh.size[h] as u64;
+            let members = hh.size[h] as f64;
+            if halls && in_hall[h] {
+                deficit += demography::energy_deficit(dp, hh.kcal[h]) * members;
+                deficit_members += members;
+                end_sum += before as f64;
+                continue;
+            }
+            let ae = hh.adult_eq(h);
+            let after = (before as f64 - food::rural_consumption(p, before as f64, ae, moy)) as f32;
+            hh.stock[h] = after;
             // What was eaten is what left the f32 stock (the ledger balances exactly).
-            let eat = before as f64 - hh.stock[h] as f64;
-            pm.rural_eaten += eat;
+            let eat = before as f64 - after as f64;
+            rural_eaten += eat;
             let k_h = kcal(eat, ae, non_grain);
             hh.kcal[h] = k_h;
-            hh.depletion[h] = demography::update_depletion(&sc.params.demography, hh.depletion[h], k_h);
-            pm.kcal_rural_sum += k_h as f64 * ae as f64;
-            pm.rural_persons_start += members;
+            let d = demography::energy_deficit(dp, k_h);
+            hh.depletion[h] = demography::update_depletion_by_deficit(dp, hh.depletion[h], d);
+            kcal_rural_sum += k_h as f64 * ae as f64;
+            rural_persons += members;
+            deficit += d * members;
+            deficit_members += members;
+            end_sum += after as f64;
         }
     }
+    pm.rural_eaten = rural_eaten;
+    pm.kcal_rural_sum = kcal_rural_sum;
+    pm.rural_persons_start = rural_persons;
+    pm.urban_rations = urban_rations;
+    pm.urban_eaten = urban_eaten;
+    pm.kcal_urban_sum = kcal_urban_sum;
+    pm.urban_persons_start = urban_persons;
+    pm.people.start = people_start;
     // agriculture: farm capital runs down with rural hunger and is rebuilt slowly.
     if sc.mechanisms.agriculture {
         let a = &sc.params.agriculture;
-        let (mut deficit, mut members) = (0.0, 0.0);
-        for h in 0..hh.len() {
-            if !hh.is_urban(h) {
-                deficit += demography::energy_deficit(&sc.params.demography, hh.kcal[h]) * hh.size[h] as f64;
-                members += hh.size[h] as f64;
-            }
-        }
-        let mean_deficit = if members > 0.0 { deficit / members } else { 0.0 };
+        let mean_deficit = if deficit_members > 0.0 { deficit / deficit_members } else { 0.0 };
         pr.capital = (pr.capital - a.capital_loss_per_deficit * mean_deficit
             + a.capital_recovery_rate / 12.0 * (1.0 - pr.capital))
             .clamp(0.05, 1.0);
     }
-    let stock_end: f64 = hh.stock.iter().map(|&s| s as f64).sum::<f64>() + t.stock.iter().sum::<f64>();
+    let stock_start = hh_stock_start.unwrap_or(start_sum) + team_stock_start;
+    let stock_end: f64 = end_sum + t.stock.iter().sum::<f64>();
     pm.rural_stock_end = stock_end;
     pm.grain = GrainLedger {
         stock_start,

@@ -194,8 +194,14 @@ pub fn famine_extra(p: &DemographyParams, d: f64) -> f64 {
 /// One month of nutritional depletion: the deficit smoothed with a time constant of `memory` months.
 #[inline]
 pub fn update_depletion(p: &DemographyParams, depletion: f32, kcal: f32) -> f32 {
+    update_depletion_by_deficit(p, depletion, energy_deficit(p, kcal))
+}
+
+/// [`update_depletion`] given the month's [`energy_deficit`] (for callers that need the deficit too).
+#[inline]
+pub fn update_depletion_by_deficit(p: &DemographyParams, depletion: f32, deficit: f64) -> f32 {
     let a = (1.0 / p.famine_memory_months.max(1.0)) as f32;
-    depletion + a * (energy_deficit(p, kcal) as f32 - depletion)
+    depletion + a * (deficit as f32 - depletion)
 }
 
 /// Multiplier of conception at relative deficit `d`.
@@ -656,16 +662,24 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let hh = &mut pr.households;
     let mut extra: Vec<f32> = Vec::new();
     let mut fert: Vec<f32> = Vec::new();
+    // The households' fertility factors summed in row order (as `Iterator::sum`, from -0.0), in the same loop.
+    let mut fert_sum = -0.0f64;
     if cx.famine_response && hh.depletion.iter().any(|&x| x > 0.0) {
-        extra = hh.depletion.iter().map(|&x| famine_extra(d, x as f64) as f32).collect();
-        // Famine amenorrhoea follows the body's condition (the depletion of the last months), not this month's
-        // meal: fertility falls and recovers behind food, without the swing of the months after a harvest.
-        fert = hh.depletion.iter().map(|&x| fertility_factor(d, x as f64) as f32).collect();
+        extra = vec![0.0; hh.len()];
+        fert = vec![0.0; hh.len()];
+        for ((&x, e), f) in hh.depletion.iter().zip(&mut extra).zip(&mut fert) {
+            *e = famine_extra(d, x as f64) as f32;
+            // Famine amenorrhoea follows the body's condition (the depletion of the last months), not this
+            // month's meal: fertility falls and recovers behind food, without the swing of the months after a
+            // harvest.
+            *f = fertility_factor(d, x as f64) as f32;
+            fert_sum += *f as f64;
+        }
     }
     let hungry = !extra.is_empty();
     // Catch-up: once food is back and couples are together, postponed conceptions are made up over
     // `catch_up_months`.
-    let mean_fert = if fert.is_empty() { 1.0 } else { fert.iter().map(|&x| x as f64).sum::<f64>() / fert.len() as f64 };
+    let mean_fert = if fert.is_empty() { 1.0 } else { fert_sum / fert.len() as f64 };
     // "Food is back" is judged against the province's own 1955–57 level (in poor provinces some households
     // are below the famine threshold in normal years too), and "couples are together" by separation alone
     // (not by the secular fertility trend).

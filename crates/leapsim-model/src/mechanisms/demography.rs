@@ -335,8 +335,6 @@ struct MonthDraws {
     /// Multipliers of conceptions: [`PassContext::conception_factor`] and the catch-up boost.
     conception_factor: f64,
     boost: f64,
-    /// Normal fertility relative to the age schedule, the yardstick of postponed conceptions.
-    normal_level: f64,
     migrate_p: f64,
     return_p: f64,
 }
@@ -504,8 +502,7 @@ fn mortality<const HUNGRY: bool, const AGES: bool>(
 /// Sub-pass B over the women aged 15–49 alive after this month's deaths, in row order: births nine months
 /// after conception, conceptions of women neither pregnant nor in postpartum infecundity. Reads the flags
 /// and household the woman had at the start of the month (the birthday sub-pass, which moves migrants,
-/// comes after). Conceptions add to `expected` (at the province's normal fertility: its 1955–57 level of
-/// hunger, the secular trend, couples together) and `realised`. The women are first
+/// comes after). Conceptions add to `expected` (at normal fertility) and `realised`. The women are first
 /// sorted, without branches, into the lists of births due and of women at risk of conceiving (each in row
 /// order; the two do not touch each other's state), so the loop of draws runs without mispredictions.
 #[allow(clippy::too_many_arguments)]
@@ -552,7 +549,7 @@ fn fertility(
         let fert_factor = if fert.is_empty() { 1.0f32 } else { fert[household[i] as usize] };
         let normal = conception[age_idx];
         let p = normal * fert_factor as f64 * md.conception_factor * md.boost;
-        *expected += normal * md.normal_level;
+        *expected += normal;
         *realised += p;
         // One Philox block serves four consecutive months (word = month mod 4): still a pure function of
         // (seed, stream, person, month).
@@ -667,12 +664,9 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     if cx.famine_response && hh.depletion.iter().any(|&x| x > 0.0) {
         extra = vec![0.0; hh.len()];
         fert = vec![0.0; hh.len()];
-        for ((&x, e), f) in hh.depletion.iter().zip(&mut extra).zip(&mut fert) {
+        for (((&x, &k), e), f) in hh.depletion.iter().zip(&hh.kcal).zip(&mut extra).zip(&mut fert) {
             *e = famine_extra(d, x as f64) as f32;
-            // Famine amenorrhoea follows the body's condition (the depletion of the last months), not this
-            // month's meal: fertility falls and recovers behind food, without the swing of the months after a
-            // harvest.
-            *f = fertility_factor(d, x as f64) as f32;
+            *f = fertility_factor(d, energy_deficit(d, k)) as f32;
             fert_sum += *f as f64;
         }
     }
@@ -683,8 +677,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     // "Food is back" is judged against the province's own 1955–57 level (in poor provinces some households
     // are below the famine threshold in normal years too), and "couples are together" by separation alone
     // (not by the secular fertility trend).
-    // 1955 is left out: the synthetic world starts in January with full stocks and no depletion.
-    if (BASELINE_LAST_YEAR - 1..=BASELINE_LAST_YEAR).contains(&cx.month.year()) {
+    if cx.month.year() <= BASELINE_LAST_YEAR {
         pr.baseline_months += 1;
         pr.baseline_fertility_factor += (mean_fert - pr.baseline_fertility_factor) / pr.baseline_months as f64;
     }
@@ -704,8 +697,6 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         postpartum: d.postpartum_infecund_months.round() as u16,
         share_male_births: d.sex_ratio_at_birth / (1.0 + d.sex_ratio_at_birth),
         conception_factor: cx.conception_factor,
-        // Normal fertility: the province's 1955–57 fertility factor and the secular trend, without separation.
-        normal_level: pr.baseline_fertility_factor * cx.conception_factor / cx.separation_factor.max(1e-9),
         boost,
         migrate_p: d.rural_urban_migration_rate * cx.migration_multiplier,
         return_p: cx.return_rate,
@@ -768,9 +759,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     counts.urban_end = tally.urban + counts.migrants - counts.returned;
     // Book-keeping of postponed conceptions: deficits add, the catch-up's surplus pays them back.
     pr.expected_conceptions = expected;
-    // Postponement is measured against the province's normal fertility, so only hunger and separation beyond
-    // the 1955–57 level count; nothing is postponed before the baseline is complete.
-    let balance = if cx.famine_response && cx.month.year() > BASELINE_LAST_YEAR { expected - realised } else { 0.0 };
+    let balance = if cx.famine_response { expected - realised } else { 0.0 };
     pr.postponed_conceptions =
         (pr.postponed_conceptions + d.catch_up_share * balance.max(0.0) + balance.min(0.0)).max(0.0);
     // Newborns join their mother's household.

@@ -20,7 +20,9 @@ pub struct RetrenchmentParams {
     /// "agriculture as the foundation" turned industry to farm inputs (chemical fertiliser, pumps, improved
     /// seed). The literature gives the outcome (grain 160 Mt in 1962; the 1958 level regained in 1966,
     /// 214 Mt in the 1984 yearbook series: literature §12, data/national.csv) but no magnitude for the inputs'
-    /// share of it, so the range is wide and the value is calibrated; per year. Range 0–0.06.
+    /// share of it, so the range is wide and the value is calibrated (the calibration of 2026-11-30 took it from
+    /// the prior 0.02 to 0: the recovery of farm capital and labour already brings output back); per year.
+    /// Range 0–0.06.
     pub farm_input_growth: f64,
 }
 

@@ -86,6 +86,12 @@ impl Persons {
     }
 }
 
+/// Adult equivalents from the twentieths households keep.
+#[inline]
+pub fn adult_eq_from_20(ae_20: u16) -> f32 {
+    ae_20 as f32 / 20.0
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Households {
     /// Rural households (members of production teams) are the range `rural_first..rural_end`, built
@@ -170,7 +176,23 @@ impl Households {
     /// Adult equivalents of household `h`.
     #[inline]
     pub fn adult_eq(&self, h: usize) -> f32 {
-        self.adult_eq_20[h] as f32 / 20.0
+        adult_eq_from_20(self.adult_eq_20[h])
+    }
+
+    /// A member of `ae_20` twentieths of adult need, a worker or not, joins household `h`.
+    #[inline]
+    pub fn add_member(&mut self, h: usize, ae_20: u16, worker: bool) {
+        self.size[h] += 1;
+        self.adult_eq_20[h] += ae_20;
+        self.workers[h] += worker as u16;
+    }
+
+    /// A member of `ae_20` twentieths of adult need, a worker or not, leaves household `h` (dies or moves).
+    #[inline]
+    pub fn remove_member(&mut self, h: usize, ae_20: u16, worker: bool) {
+        self.size[h] -= 1;
+        self.adult_eq_20[h] -= ae_20;
+        self.workers[h] -= worker as u16;
     }
 
     #[inline]

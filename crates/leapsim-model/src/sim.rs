@@ -5,6 +5,7 @@
 use crate::mechanisms::demography::{self, PassContext};
 use crate::mechanisms::{agriculture, agronomy, food, politics, procurement, registration, reporting, trade, weather};
 use crate::policy::{policy, Policy};
+use crate::population::adult_eq_from_20;
 use crate::results::{MonthRecord, NationalMonth, ProvinceMonth, RunResults};
 use crate::scenario::Scenario;
 use crate::world::{self, Demographics, Province};
@@ -812,7 +813,7 @@ fn distribute_and_eat(
                 for i in 0..n {
                     let before = stock[i];
                     before_b[i] = before;
-                    let ae = ae_20[i] as f32 / 20.0;
+                    let ae = adult_eq_from_20(ae_20[i]);
                     let after = (before as f64 - food::rural_consumption(p, before as f64, ae, moy)) as f32;
                     stock[i] = after;
                     // What was eaten is what left the f32 stock (the ledger balances exactly).
@@ -826,7 +827,7 @@ fn distribute_and_eat(
                 }
                 let size = &hh.size[h0..h0 + n];
                 for i in 0..n {
-                    let ae = ae_20[i] as f32 / 20.0;
+                    let ae = adult_eq_from_20(ae_20[i]);
                     let members = size[i] as f64;
                     start_sum += before_b[i] as f64;
                     people_start += size[i] as u64;
@@ -846,7 +847,7 @@ fn distribute_and_eat(
             start_sum += before as f64;
             people_start += hh.size[h] as u64;
             let members = hh.size[h] as f64;
-            if halls && in_hall[h] {
+            if in_hall[h] {
                 deficit += demography::energy_deficit(dp, hh.kcal[h]) * members;
                 deficit_members += members;
                 end_sum += before as f64;

@@ -245,9 +245,11 @@ pub fn build_province(
             persons.event[last] = event;
             // Household counts hold the state of December 1954: January's pass applies January birthdays.
             let age_before = (start.0 - 1).saturating_sub(birth) as u32 / 12;
-            households.size[h as usize] += 1;
-            households.adult_eq_20[h as usize] += demography::adult_equivalent_20(age_before);
-            households.workers[h as usize] += demography::is_worker(age_before) as u16;
+            households.add_member(
+                h as usize,
+                demography::adult_equivalent_20(age_before),
+                demography::is_worker(age_before),
+            );
         }
         hh_index += 1;
     }

@@ -152,7 +152,7 @@ pub fn adult_equivalent_20(age: u32) -> u16 {
 /// Energy need of a person of `age` relative to an adult; adult equivalents.
 #[inline]
 pub fn adult_equivalent(age: u32) -> f32 {
-    adult_equivalent_20(age) as f32 / 20.0
+    crate::population::adult_eq_from_20(adult_equivalent_20(age))
 }
 
 /// Famine sensitivity by age and sex, relative to women aged 10–49.
@@ -345,9 +345,7 @@ struct MonthDraws {
 #[inline(never)]
 fn remove_dead(hh: &mut crate::population::Households, h: usize, age_months: u16) {
     let counted_age = (age_months.saturating_sub(1) / 12) as u32;
-    hh.size[h] -= 1;
-    hh.adult_eq_20[h] -= adult_equivalent_20(counted_age);
-    hh.workers[h] -= is_worker(counted_age) as u16;
+    hh.remove_member(h, adult_equivalent_20(counted_age), is_worker(counted_age));
 }
 
 /// Bits of a row's code in the mortality sub-pass.
@@ -603,12 +601,8 @@ fn birthdays(
             let h = household[i] as usize;
             let nh = hh.push(URBAN) as usize;
             hh.kcal[nh] = hh.kcal[h];
-            hh.size[h] -= 1;
-            hh.adult_eq_20[h] -= ae_new;
-            hh.workers[h] -= w_new as u16;
-            hh.size[nh] = 1;
-            hh.adult_eq_20[nh] = ae_new;
-            hh.workers[nh] = w_new as u16;
+            hh.remove_member(h, ae_new, w_new);
+            hh.add_member(nh, ae_new, w_new);
             household[i] = nh as u32;
             flags[i] = f | flag::URBAN;
             *migrants += 1;
@@ -619,13 +613,8 @@ fn birthdays(
             if u[0] < md.return_p {
                 let team = ((u[1] * rural_teams as f64) as usize).min(rural_teams - 1);
                 let nh = first_household[team] as usize;
-                let h = household[i] as usize;
-                hh.size[h] -= 1;
-                hh.adult_eq_20[h] -= ae_new;
-                hh.workers[h] -= w_new as u16;
-                hh.size[nh] += 1;
-                hh.adult_eq_20[nh] += ae_new;
-                hh.workers[nh] += w_new as u16;
+                hh.remove_member(household[i] as usize, ae_new, w_new);
+                hh.add_member(nh, ae_new, w_new);
                 household[i] = nh as u32;
                 flags[i] = f & !flag::URBAN;
                 *returned += 1;
@@ -644,9 +633,9 @@ fn birthdays(
 /// nearly branch-free, listing the survivors the other two need (dead rows scattered among the living and the
 /// one-in-twelve birthdays made one loop doing everything mispredict; with the budget select and the lists
 /// made branch-free the mortality sub-pass went from 7.3 to 4.3 ns a row at scale 300); fertility over the
-/// listed women; birthdays (need, labour, migration,
-/// returns) over the listed persons. Each sub-pass keeps row order, and a person's fertility sees the
-/// household and flags of the start of the month, as one loop doing the three in turn per person would.
+/// listed women; birthdays (need, labour, migration, returns) over the listed persons. Each sub-pass keeps row
+/// order, and a person's fertility sees the household and flags of the start of the month, as one loop doing
+/// the three in turn per person would.
 pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> PassCounts {
     use leapsim_core::rng::Rng;
     use leapsim_core::Stream;
@@ -774,8 +763,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         debug_assert_eq!(row, id);
         let hu = h as usize;
         debug_assert_eq!(hh.is_urban(hu), bits & flag::URBAN != 0);
-        hh.size[hu] += 1;
-        hh.adult_eq_20[hu] += adult_equivalent_20(0);
+        hh.add_member(hu, adult_equivalent_20(0), is_worker(0));
         counts.births += 1;
         counts.population_end += 1;
         counts.urban_end += (bits & flag::URBAN != 0) as u64;

@@ -299,8 +299,24 @@ pub fn is_worker(age: u32) -> bool {
     (15..65).contains(&age)
 }
 
+/// A household's famine terms for the month, side by side: the mortality sub-pass's read of a household
+/// brings the fertility sub-pass's into cache.
+#[derive(Debug, Clone, Copy)]
+struct FamineTerms {
+    /// Extra hazard at sensitivity 1 ([`famine_extra`] of the depletion).
+    extra: f32,
+    /// Multiplier of conceptions ([`fertility_factor`] of this month's deficit).
+    fert: f32,
+}
+
+thread_local! {
+    /// The famine terms of the province in hand, one per household, kept from one pass to the next: at 1:1 a
+    /// fresh allocation each month (1.2 GB) cost ≈ 40 M page faults over a run.
+    static FAMINE_TERMS: std::cell::Cell<Vec<FamineTerms>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Rows of persons taken together through the three sub-passes of [`persons_pass`]: the chunk's person
-/// columns and its scratch (≈ 76 KiB) stay in cache between the sub-passes.
+/// columns and its scratch (≈ 92 KiB) stay in cache between the sub-passes.
 const CHUNK: usize = 4096;
 
 /// The person columns the pass works on, cut to the same length (no bounds checks in the hot loop).
@@ -364,6 +380,8 @@ mod code {
 struct Scratch {
     age_idx: [u16; CHUNK],
     codes: [u8; CHUNK],
+    /// The rows' households' extra hazards ([`FamineTerms::extra`]).
+    extra: [f32; CHUNK],
     /// Row lists; 8 spare slots, as lists are written 8 entries at a time.
     fertile: [u32; CHUNK + 8],
     birthday: [u32; CHUNK + 8],
@@ -428,7 +446,7 @@ fn mortality<const HUNGRY: bool, const AGES: bool>(
     m: u16,
     hazard: &[[f32; MAX_AGE + 1]; 2],
     sens: &[[f32; MAX_AGE + 1]; 2],
-    extra: &[f32],
+    terms: &[FamineTerms],
     hh: &mut crate::population::Households,
     tally: &mut Tally,
     ages: &mut [[u64; 101]; 2],
@@ -451,6 +469,16 @@ fn mortality<const HUNGRY: bool, const AGES: bool>(
             | (birthday as u8 * code::BIRTHDAY)
             | ((f & flag::URBAN) / flag::URBAN * code::URBAN);
     }
+    let extra = &mut sc.extra[..n];
+    if HUNGRY {
+        // The households' extra hazards gathered first, in a loop of their own: persons born after the world was
+        // built lie far from the rows of their household, and a loop doing nothing else keeps many of those
+        // cache misses in flight at once. The dead read household 0's (they pay nothing) rather than miss.
+        for k in 0..n {
+            let h = household[k] * (codes[k] & code::ALIVE) as u32;
+            extra[k] = terms[h as usize].extra;
+        }
+    }
     for k in 0..n {
         let c = codes[k];
         let is_alive = c & code::ALIVE != 0;
@@ -458,7 +486,7 @@ fn mortality<const HUNGRY: bool, const AGES: bool>(
         let age_idx = (age_idx[k] as usize).min(MAX_AGE);
         let mut h_rate = hazard[sex][age_idx];
         if HUNGRY {
-            h_rate = (h_rate * (1.0 + sens[sex][age_idx] * extra[household[k] as usize])).min(0.5);
+            h_rate = (h_rate * (1.0 + sens[sex][age_idx] * extra[k])).min(0.5);
         }
         let old = budgets[k];
         let survives = is_alive & (old - h_rate > 0.0);
@@ -511,7 +539,7 @@ fn fertility(
     cols: &mut Columns<'_>,
     md: &MonthDraws,
     conception: &[f64; MAX_AGE + 1],
-    fert: &[f32],
+    terms: &[FamineTerms],
     expected: &mut f64,
     realised: &mut f64,
     newborns: &mut Vec<(u32, u8)>,
@@ -544,7 +572,7 @@ fn fertility(
     for &id in &sc.at_risk[..n_risk.min(CHUNK)] {
         let i = id as usize;
         let age_idx = ((m.saturating_sub(births[i]) / 12) as usize).min(MAX_AGE);
-        let fert_factor = if fert.is_empty() { 1.0f32 } else { fert[household[i] as usize] };
+        let fert_factor = if terms.is_empty() { 1.0f32 } else { terms[household[i] as usize].fert };
         let normal = conception[age_idx];
         let p = normal * fert_factor as f64 * md.conception_factor * md.boost;
         *expected += normal;
@@ -646,23 +674,21 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
 
     // Famine terms per household, computed once per household, only if anyone is below the threshold.
     let hh = &mut pr.households;
-    let mut extra: Vec<f32> = Vec::new();
-    let mut fert: Vec<f32> = Vec::new();
+    let mut terms = FAMINE_TERMS.take();
+    terms.clear();
     // The households' fertility factors summed in row order (as `Iterator::sum`, from -0.0), in the same loop.
     let mut fert_sum = -0.0f64;
     if cx.famine_response && hh.depletion.iter().any(|&x| x > 0.0) {
-        extra = vec![0.0; hh.len()];
-        fert = vec![0.0; hh.len()];
-        for (((&x, &k), e), f) in hh.depletion.iter().zip(&hh.kcal).zip(&mut extra).zip(&mut fert) {
-            *e = famine_extra(d, x as f64) as f32;
-            *f = fertility_factor(d, energy_deficit(d, k)) as f32;
-            fert_sum += *f as f64;
-        }
+        terms.extend(hh.depletion.iter().zip(&hh.kcal).map(|(&x, &k)| {
+            let f = fertility_factor(d, energy_deficit(d, k)) as f32;
+            fert_sum += f as f64;
+            FamineTerms { extra: famine_extra(d, x as f64) as f32, fert: f }
+        }));
     }
-    let hungry = !extra.is_empty();
+    let hungry = !terms.is_empty();
     // Catch-up: once food is back and couples are together, postponed conceptions are made up over
     // `catch_up_months`.
-    let mean_fert = if fert.is_empty() { 1.0 } else { fert_sum / fert.len() as f64 };
+    let mean_fert = if terms.is_empty() { 1.0 } else { fert_sum / terms.len() as f64 };
     // "Food is back" is judged against the province's own 1955–57 level (in poor provinces some households
     // are below the famine threshold in normal years too), and "couples are together" by separation alone
     // (not by the secular fertility trend).
@@ -717,6 +743,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     let mut sc = Box::new(Scratch {
         age_idx: [0; CHUNK],
         codes: [0; CHUNK],
+        extra: [0.0; CHUNK],
         fertile: [0; CHUNK + 8],
         birthday: [0; CHUNK + 8],
         due: [0; CHUNK],
@@ -725,7 +752,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     for start in (0..n).step_by(CHUNK) {
         let rows = start..(start + CHUNK).min(n);
         let (nf, nb) = {
-            let (hz, e, t, a) = (cx.hazard, &extra[..], &mut tally, &mut *ages);
+            let (hz, e, t, a) = (cx.hazard, &terms[..], &mut tally, &mut *ages);
             let sc = &mut *sc;
             let fg = &mut cols.flags[rows.clone()];
             let (bi, ho, bu) = (&cols.births[rows.clone()], &cols.household[rows.clone()], &mut cols.budgets[rows]);
@@ -737,10 +764,11 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
             }
         };
         let conception = &cx.demo.conception;
-        fertility(nf, &mut sc, &mut cols, &md, conception, &fert, &mut expected, &mut realised, &mut newborns);
+        fertility(nf, &mut sc, &mut cols, &md, conception, &terms, &mut expected, &mut realised, &mut newborns);
         let first = &pr.teams.first_household[..];
         birthdays(&sc.birthday[..nb], &mut cols, &md, hh, first, &mut counts.migrants, &mut counts.returned);
     }
+    FAMINE_TERMS.set(terms);
     counts.deaths = tally.deaths;
     counts.deaths_under10 = tally.deaths_under10;
     counts.population_end = tally.alive;

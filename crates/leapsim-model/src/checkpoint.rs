@@ -46,7 +46,7 @@ use twox_hash::XxHash64;
 /// The first bytes of every checkpoint file.
 pub const MAGIC: [u8; 8] = *b"LEAPCKPT";
 /// Version of the layout described in the module documentation.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Bytes before the payload.
 pub const HEADER_LEN: usize = 64;
 /// The leapsim version written into (and required of) checkpoints.
@@ -981,6 +981,8 @@ fn encode_province_month<W: Write>(p: &ProvinceMonth, e: &mut Encoder<W>) -> IoR
         deaths_under10,
         migrants,
         urban_end,
+        urban_deaths,
+        urban_births,
         grain_output,
         grain_output_reported,
         seed_feed_waste,
@@ -1001,7 +1003,7 @@ fn encode_province_month<W: Write>(p: &ProvinceMonth, e: &mut Encoder<W>) -> IoR
     } = p;
     encode_people(people, e)?;
     encode_grain(grain, e)?;
-    for x in [births_registered, deaths_registered, deaths_under10, migrants, urban_end] {
+    for x in [births_registered, deaths_registered, deaths_under10, migrants, urban_end, urban_deaths, urban_births] {
         e.u64(*x)?;
     }
     for x in [
@@ -1045,6 +1047,8 @@ fn decode_province_month<R: Read>(d: &mut Decoder<R>) -> Result<ProvinceMonth, C
         deaths_under10: d.u64()?,
         migrants: d.u64()?,
         urban_end: d.u64()?,
+        urban_deaths: d.u64()?,
+        urban_births: d.u64()?,
         ..Default::default()
     };
     for x in [

@@ -33,6 +33,8 @@ pub struct Policy {
     /// Rural-to-urban migration relative to the 1955–57 rate, and the yearly return rate to the villages.
     pub migration_multiplier: f64,
     pub return_rate: f64,
+    /// Share of the standard urban ration the state pays (`retrenchment`'s cut of 1960–62).
+    pub urban_ration_factor: f64,
     /// Yield multipliers: melted tools, insects, close planting at pressure 1.
     pub tool_factor: f64,
     pub pests_factor: f64,
@@ -131,8 +133,17 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
     } else {
         1.0
     };
-    let migration_multiplier =
-        if mech.labor_mobilization && in_leap && m < tl.retreat_start { lab.recruitment_multiplier } else { 1.0 };
+    // Recruitment into the towns during the Leap; from the retreat on, the household registration closes them.
+    let migration_multiplier = match (mech.labor_mobilization, in_leap && m < tl.retreat_start) {
+        (true, true) => lab.recruitment_multiplier,
+        (true, false) if m >= tl.retreat_start => lab.migration_after_retreat,
+        _ => 1.0,
+    };
+    let urban_ration_factor = if mech.retrenchment && m >= tl.urban_rations_cut && m < tl.urban_rations_restored {
+        1.0 - p.retrenchment.urban_ration_cut
+    } else {
+        1.0
+    };
     let return_rate = if mech.labor_mobilization && m >= tl.urban_return_start && m < tl.urban_return_end {
         lab.return_rate
     } else {
@@ -197,6 +208,7 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
         irrigation_factor,
         migration_multiplier,
         return_rate,
+        urban_ration_factor,
         tool_factor,
         pests_factor,
         close_planting_loss,

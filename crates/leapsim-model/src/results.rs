@@ -18,6 +18,8 @@ pub struct ProvinceMonth {
     pub deaths_under10: u64,
     pub migrants: u64,
     pub urban_end: u64,
+    pub urban_deaths: u64,
+    pub urban_births: u64,
     pub grain_output: f64,
     pub grain_output_reported: f64,
     pub seed_feed_waste: f64,
@@ -52,6 +54,8 @@ impl ProvinceMonth {
         self.deaths_under10 = c.deaths_under10;
         self.migrants = c.migrants;
         self.urban_end = c.urban_end;
+        self.urban_deaths = c.urban_deaths;
+        self.urban_births = c.urban_births;
         self.age_sex = c.age_sex;
     }
 
@@ -105,6 +109,10 @@ pub struct YearTotals {
     pub resale_mt: f64,
     pub net_exports_mt: f64,
     pub urban_population: f64,
+    pub urban_births: f64,
+    pub urban_deaths: f64,
+    /// Mean urban population over the year's months (start of each month).
+    pub urban_population_mean: f64,
     pub kcal_rural_per_day: f64,
     pub kcal_urban_per_day: f64,
     pub state_stock_end_mt: f64,
@@ -112,6 +120,14 @@ pub struct YearTotals {
     pub steel_usable_mt: f64,
     pub imports_mt: f64,
     pub sown_area_share: f64,
+}
+
+fn per_mille(x: f64, population: f64) -> f64 {
+    if population > 0.0 {
+        x / population * 1000.0
+    } else {
+        f64::NAN
+    }
 }
 
 impl YearTotals {
@@ -133,6 +149,14 @@ impl YearTotals {
     }
     pub fn cdr_registered(&self) -> f64 {
         self.rate(self.deaths_registered)
+    }
+    /// Urban crude death rate (true); ‰.
+    pub fn cdr_urban(&self) -> f64 {
+        per_mille(self.urban_deaths, self.urban_population_mean)
+    }
+    /// Urban crude birth rate (true); ‰.
+    pub fn cbr_urban(&self) -> f64 {
+        per_mille(self.urban_births, self.urban_population_mean)
     }
 }
 
@@ -177,10 +201,12 @@ impl RunResults {
         let s = self.scale();
         let mut out: Vec<YearTotals> = Vec::new();
         let mut kcal = (0.0, 0.0, 0.0, 0.0);
+        let mut months = 0.0f64;
         for r in &self.records {
             let year = r.month.year();
             if out.last().map(|y| y.year) != Some(year) {
                 kcal = (0.0, 0.0, 0.0, 0.0);
+                months = 0.0;
                 let mut y = YearTotals { year, ..Default::default() };
                 y.population_start = sum(r, province, &|pm: &ProvinceMonth| pm.people.start as f64) * s;
                 out.push(y);
@@ -199,12 +225,16 @@ impl RunResults {
             y.resale_mt += f(&|pm| pm.resale) * s / KG_PER_MT;
             y.population_end = f(&|pm| pm.people.end as f64) * s;
             y.urban_population = f(&|pm| pm.urban_end as f64) * s;
+            y.urban_births += f(&|pm| pm.urban_births as f64) * s;
+            y.urban_deaths += f(&|pm| pm.urban_deaths as f64) * s;
             kcal.0 += f(&|pm| pm.kcal_rural_sum);
             kcal.1 += f(&|pm| pm.rural_persons_start);
             kcal.2 += f(&|pm| pm.kcal_urban_sum);
             kcal.3 += f(&|pm| pm.urban_persons_start);
             y.kcal_rural_per_day = if kcal.1 > 0.0 { kcal.0 / kcal.1 } else { f64::NAN };
             y.kcal_urban_per_day = if kcal.3 > 0.0 { kcal.2 / kcal.3 } else { f64::NAN };
+            months += 1.0;
+            y.urban_population_mean = kcal.3 * s / months;
             if province.is_none() {
                 y.net_exports_mt += (r.national.exports - r.national.imports) * s / KG_PER_MT;
                 y.state_stock_end_mt = r.national.state_stock_end * s / KG_PER_MT;
@@ -238,6 +268,8 @@ impl RunResults {
             .with_f64("procurement_ratio", col(&|y| round(ratio(y.procurement_mt, y.grain_output_mt), 5)))
             .with_f64("net_exports_mt", col(&|y| round(y.net_exports_mt, 4)))
             .with_i64("urban_population", int(&|y| y.urban_population))
+            .with_f64("cbr_urban", col(&|y| round(y.cbr_urban(), 3)))
+            .with_f64("cdr_urban", col(&|y| round(y.cdr_urban(), 3)))
             .with_f64("steel_reported_mt", col(&|y| round(y.steel_reported_mt, 4)))
             .with_f64("steel_usable_mt", col(&|y| round(y.steel_usable_mt, 4)))
             .with_f64("kcal_rural_per_day", col(&|y| round(y.kcal_rural_per_day, 1)))

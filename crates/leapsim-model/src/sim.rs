@@ -167,7 +167,7 @@ impl Simulation {
                 .collect()
         });
         world::set_relative_productivity(&mut provinces);
-        let urban_need: f64 = provinces.iter().map(|p| urban_need_kg(p, &scenario)).sum();
+        let urban_need: f64 = provinces.iter().map(|p| urban_need_kg(p, &scenario, 1.0)).sum();
         let f = &scenario.params.food;
         let other = (f.state_other_uses_mt * 1e9 / 12.0 + trade::planned_monthly_net_exports_t(f) * 1000.0)
             / options.scale as f64;
@@ -463,12 +463,13 @@ pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, SimError>
     rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| SimError::Threads(e.to_string()))
 }
 
-/// Monthly ration need of a province's urban households; kg.
-fn urban_need_kg(pr: &Province, sc: &Scenario) -> f64 {
+/// Monthly ration need of a province's urban households at `ration_factor` of the standard ration; kg.
+fn urban_need_kg(pr: &Province, sc: &Scenario, ration_factor: f64) -> f64 {
     let hh = &pr.households;
     // Urban households are those before `rural_first` and from `rural_end` on (row order kept).
     let (first, end) = (hh.rural_first as usize, hh.rural_end as usize);
-    (0..first).chain(end..hh.len()).map(|h| food::monthly_need_kg(sc.params.food.urban_ration_kg, hh.adult_eq(h))).sum()
+    let kg = sc.params.food.urban_ration_kg * ration_factor;
+    (0..first).chain(end..hh.len()).map(|h| food::monthly_need_kg(kg, hh.adult_eq(h))).sum()
 }
 
 /// What phase A of a province needs from outside it.
@@ -488,7 +489,11 @@ fn harvest_and_procure(pr: &Province, sc: &Scenario, cx: &HarvestContext<'_>) ->
     let pol = cx.policy;
     let hh = &pr.households;
     let t = &pr.teams;
-    let mut report = HarvestReport { urban_need: urban_need_kg(pr, sc), pressure: cx.pressure, ..Default::default() };
+    let mut report = HarvestReport {
+        urban_need: urban_need_kg(pr, sc, cx.policy.urban_ration_factor),
+        pressure: cx.pressure,
+        ..Default::default()
+    };
     // An integer sum (as the f64 sum of the counts was exact in any order).
     report.rural_workers =
         hh.workers[hh.rural_first as usize..hh.rural_end as usize].iter().map(|&w| w as u64).sum::<u64>() as f64;
@@ -783,7 +788,7 @@ fn distribute_and_eat(
                 start_sum += stock;
                 people_start += hh.size[h] as u64;
                 let ae = hh.adult_eq(h);
-                let ration = food::monthly_need_kg(p.urban_ration_kg, ae) * urban_fraction;
+                let ration = food::monthly_need_kg(p.urban_ration_kg * pol.urban_ration_factor, ae) * urban_fraction;
                 urban_rations += ration;
                 urban_eaten += ration;
                 let k_h = kcal(ration, ae, p.non_grain_kcal);

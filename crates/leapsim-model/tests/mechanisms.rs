@@ -201,6 +201,39 @@ fn retrenchment_farm_inputs_raise_yields_after_1962() {
 }
 
 #[test]
+fn retrenchment_urban_ration_cut_reaches_the_towns() {
+    // The cut of September 1960 – July 1961: towns eat less and die more than with protected rations, and the
+    // countryside is not the one paying (the cut grain stays in the state's granary).
+    let mut kept = Scenario::historical();
+    kept.params.retrenchment.urban_ration_cut = 0.0;
+    let mut cut = Scenario::historical();
+    cut.params.retrenchment.urban_ration_cut = 0.25;
+    let (kept, cut) = (run(kept, 1962), run(cut, 1962));
+    assert_eq!(year(&kept, 1959).cdr_urban(), year(&cut, 1959).cdr_urban(), "before the cut nothing differs");
+    assert!(year(&cut, 1961).kcal_urban_per_day < year(&kept, 1961).kcal_urban_per_day - 50.0);
+    assert!(year(&cut, 1961).cdr_urban() > year(&kept, 1961).cdr_urban());
+    assert!(year(&cut, 1961).cbr_urban() < year(&kept, 1961).cbr_urban(), "hunger postpones conceptions in towns too");
+    let rural_kcal = |r: &RunResults| year(r, 1961).kcal_rural_per_day;
+    assert!(rural_kcal(&cut) >= rural_kcal(&kept) - 5.0);
+}
+
+#[test]
+fn labor_mobilization_after_the_retreat_the_towns_are_closed() {
+    // With the household registration enforced from the retreat (no migration) and people sent back, the
+    // urban population falls in 1961–63; with migration at the 1955–57 rate and no returns it keeps growing.
+    let mut closed = Scenario::historical();
+    closed.params.labor_mobilization.migration_after_retreat = 0.0;
+    closed.params.labor_mobilization.return_rate = 0.15;
+    let mut open = Scenario::historical();
+    open.params.labor_mobilization.migration_after_retreat = 1.0;
+    open.params.labor_mobilization.return_rate = 0.0;
+    let (closed, open) = (run(closed, 1963), run(open, 1963));
+    let urban = |r: &RunResults, y| year(r, y).urban_population;
+    assert!(urban(&closed, 1963) < urban(&closed, 1960), "{} → {}", urban(&closed, 1960), urban(&closed, 1963));
+    assert!(urban(&open, 1963) > urban(&open, 1960));
+}
+
+#[test]
 fn public_health_lowers_baseline_mortality() {
     let mut on = Scenario::no_leap();
     on.mechanisms.public_health = true;

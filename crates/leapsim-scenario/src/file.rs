@@ -36,7 +36,7 @@ const TOP_LEVEL: [&str; 6] = ["name", "description", "base", "mechanisms", "para
 const MAX_BASE_DEPTH: usize = 4;
 
 /// Pairs of timeline dates that must not be in the reverse order.
-const ORDERED_DATES: [(&str, &str); 10] = [
+const ORDERED_DATES: [(&str, &str); 11] = [
     ("leap_start", "beidaihe"),
     ("beidaihe", "cooling_start"),
     ("cooling_start", "cooling_end"),
@@ -47,6 +47,7 @@ const ORDERED_DATES: [(&str, &str); 10] = [
     ("steel_campaign_start", "steel_campaign_end"),
     ("irrigation_start", "irrigation_end"),
     ("urban_return_start", "urban_return_end"),
+    ("urban_rations_cut", "urban_rations_restored"),
 ];
 
 /// A built-in name or a path to a scenario file (`--scenario`). A built-in name wins over a file of the

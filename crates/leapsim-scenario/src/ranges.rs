@@ -100,6 +100,7 @@ pub const RANGES: &[ParamRange] = &[
     ("labor_mobilization.unharvested_share", 0.0, 0.6),
     ("labor_mobilization.recruitment_multiplier", 1.0, 8.0),
     ("labor_mobilization.return_rate", 0.0, 0.3),
+    ("labor_mobilization.migration_after_retreat", 0.0, 1.0),
     ("labor_mobilization.separation_fertility_loss", 0.0, 1.5),
     ("labor_mobilization.irrigation_yield_gain", 0.0, 0.08),
     ("labor_mobilization.irrigation_gain_years", 1.0, 10.0),
@@ -124,6 +125,7 @@ pub const RANGES: &[ParamRange] = &[
     ("retrenchment.imports_mt", 3.0, 7.0),
     ("retrenchment.imports_lag_months", 1.0, 6.0),
     ("retrenchment.farm_input_growth", 0.0, 0.06),
+    ("retrenchment.urban_ration_cut", 0.0, 0.3),
     ("public_health.baseline_reduction", 0.0, 0.08),
 ];
 

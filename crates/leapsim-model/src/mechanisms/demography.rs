@@ -268,6 +268,9 @@ pub struct PassCounts {
     pub returned: u64,
     pub population_end: u64,
     pub urban_end: u64,
+    /// Deaths and births in urban households (the urban vital rates of the record, literature §9).
+    pub urban_deaths: u64,
+    pub urban_births: u64,
     /// Population by sex and single year of age (100 = 100+) at the end of the month, filled only when
     /// asked for (June, for the age structure of 30 June).
     pub age_sex: Option<Box<[[u64; 101]; 2]>>,
@@ -336,6 +339,8 @@ struct Tally {
     /// Survivors of the month, and those of them in urban households at the start of the month.
     alive: u64,
     urban: u64,
+    /// Deaths of persons in urban households.
+    urban_deaths: u64,
 }
 
 /// Inputs of the fertility and birthday sub-passes fixed for the month.
@@ -500,6 +505,7 @@ fn mortality<const HUNGRY: bool, const AGES: bool>(
             remove_dead(hh, household[k] as usize, m.saturating_sub(births[k]));
             tally.deaths += 1;
             tally.deaths_under10 += (age_idx < 10) as u64;
+            tally.urban_deaths += (c & code::URBAN != 0) as u64;
         }
         codes[k] = c * survives as u8;
     }
@@ -771,6 +777,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     FAMINE_TERMS.set(terms);
     counts.deaths = tally.deaths;
     counts.deaths_under10 = tally.deaths_under10;
+    counts.urban_deaths = tally.urban_deaths;
     counts.population_end = tally.alive;
     // Urban at the end of the month: a migrant was rural at its start, a returnee urban.
     counts.urban_end = tally.urban + counts.migrants - counts.returned;
@@ -795,6 +802,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         counts.births += 1;
         counts.population_end += 1;
         counts.urban_end += (bits & flag::URBAN != 0) as u64;
+        counts.urban_births += (bits & flag::URBAN != 0) as u64;
         ages[(bits & flag::FEMALE) as usize][0] += 1;
     }
     if cx.want_age_structure {

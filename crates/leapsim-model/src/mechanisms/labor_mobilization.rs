@@ -23,11 +23,19 @@ pub struct LaborParams {
     /// Share of the diverted workers' part of the autumn 1958 harvest left in the fields; fraction.
     /// "About 10% of the 1958 harvest" [M] (literature §3). Range 0–0.6.
     pub unharvested_share: f64,
-    /// Rural-to-urban migration during the Leap relative to the 1955–57 rate; ratio. Urban +31 M by 1960. Range 1–8.
+    /// Rural-to-urban migration during the Leap relative to the 1955–57 rate; ratio. Urban +31 M by 1960 (literature
+    /// §3; 99.5 → 130.7 M, data/national.csv). Range 1–8.
     pub recruitment_multiplier: f64,
     /// Yearly probability that an urban person aged 16–45 is sent back to the village, 1961–63; fraction.
-    /// Target −20 M urban of ≈ 130 M (literature §3). Range 0–0.3.
+    /// Target −20 M urban of ≈ 130 M; −26 M achieved (literature §3). Range 0–0.3.
     pub return_rate: f64,
+    /// Rural-to-urban migration from the retreat (Nov 1960) on, relative to the 1955–57 rate; ratio. The
+    /// household registration of 1958 was enforced from 1961: towns stopped hiring peasants, and the urban
+    /// population stayed at 116.6 and 116.5 M at the ends of 1962 and 1963 (data/national.csv; the jump to
+    /// 129.5 M in 1964 is mostly a redefinition of "urban"). A lever: 1 (the 1955–57 rate) in the shipped
+    /// historical scenario, which overstates the towns after 1961 (151.8 M at the end of 1962 at scale 100);
+    /// see `retrenchment.urban_ration_cut` for the calibration that tried it. Range 0–1.
+    pub migration_after_retreat: f64,
     /// Fall of conceptions per unit share of rural labour away at the works or furnaces (couples separated);
     /// dimensionless. Births fell already in 1958–59, before the famine (Banister CBR 43.3 → 37.8 → 28.5). Range 0–1.5.
     pub separation_fertility_loss: f64,
@@ -48,6 +56,7 @@ impl Default for LaborParams {
             unharvested_share: 0.3,
             recruitment_multiplier: 3.0,
             return_rate: 0.12,
+            migration_after_retreat: 1.0,
             separation_fertility_loss: 0.6,
             irrigation_yield_gain: 0.03,
             irrigation_gain_years: 4.0,

@@ -58,6 +58,12 @@ pub struct Timeline {
     pub irrigation_start: Month,
     /// … to the last (Mar 1960).
     pub irrigation_end: Month,
+    /// Urban grain rations cut (CC directive, Sep 1960) …
+    pub urban_rations_cut: Month,
+    /// … until the imports reach the towns and the summer harvest is in (Jul 1961). The imports, contracted in
+    /// Dec 1960–Jan 1961 (5.8 Mt in 1961, literature §9), went to the coastal cities' rations. No date for the
+    /// restoration of the ration standards in the literature of `reference/`: this is the earliest defensible one.
+    pub urban_rations_restored: Month,
     /// Urban people sent back to the villages (mid-1961 …
     pub urban_return_start: Month,
     /// … to mid-1963).
@@ -95,6 +101,8 @@ impl Default for Timeline {
             soviet_withdrawal: m(1960, 7),
             irrigation_start: m(1957, 10),
             irrigation_end: m(1960, 3),
+            urban_rations_cut: m(1960, 9),
+            urban_rations_restored: m(1961, 7),
             urban_return_start: m(1961, 6),
             urban_return_end: m(1963, 6),
             exports_end: None,

@@ -24,10 +24,26 @@ pub struct RetrenchmentParams {
     /// the prior 0.02 to 0: the recovery of farm capital and labour already brings output back); per year.
     /// Range 0–0.06.
     pub farm_input_growth: f64,
+    /// Cut of the urban grain ration while the timeline says so (`urban_rations_cut` – `urban_rations_restored`,
+    /// Sep 1960 – Jul 1961); fraction of the ration. The centre lowered the towns' ration standards in
+    /// September 1960 as non-staple foods vanished from the shops. Urban CDR rose by half from 9.22‰ (1958) to
+    /// 13.77‰ (1960) (literature §9, Xin & Ge 2008; data/national.csv), a rise that fully protected rations
+    /// cannot produce. The literature in `reference/` gives no magnitude for the cut, so the range is wide and
+    /// the value is a lever. It is 0 in the shipped historical scenario: calibrated free (with the
+    /// hukou closure, `labor_mobilization.migration_after_retreat`), the fit took it to 0.21–0.26 and got worse
+    /// (loss 69–81 against 64, 53–54 of 63 targets at its scale against 57): urban births fall in 1961 as
+    /// recorded, but registered deaths in 1960 and grain in 1959 move out of their bands. Range 0–0.3.
+    pub urban_ration_cut: f64,
 }
 
 impl Default for RetrenchmentParams {
     fn default() -> Self {
-        RetrenchmentParams { procurement_cut: 0.1, imports_mt: 5.0, imports_lag_months: 2, farm_input_growth: 0.02 }
+        RetrenchmentParams {
+            procurement_cut: 0.1,
+            imports_mt: 5.0,
+            imports_lag_months: 2,
+            farm_input_growth: 0.02,
+            urban_ration_cut: 0.0,
+        }
     }
 }

@@ -12,7 +12,8 @@
 //! Every struct is written by destructuring it completely, so a field added to the state without being added
 //! here fails to compile instead of being silently left out of checkpoints.
 //!
-//! # Format (version 2; version 1 held adult equivalents as `f32`)
+//! # Format (version 3; version 2 had no yearly compaction of the person columns, so its `next_id` was also the
+//! number of rows; version 1 held adult equivalents as `f32`)
 //!
 //! A 64-byte header, then the payload:
 //!
@@ -46,7 +47,7 @@ use twox_hash::XxHash64;
 /// The first bytes of every checkpoint file.
 pub const MAGIC: [u8; 8] = *b"LEAPCKPT";
 /// Version of the layout described in the module documentation.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Bytes before the payload.
 pub const HEADER_LEN: usize = 64;
 /// The leapsim version written into (and required of) checkpoints.

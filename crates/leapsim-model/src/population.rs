@@ -95,8 +95,8 @@ impl Persons {
     /// In place: the columns keep their allocations (the tombstones' room serves the births of the next
     /// months, so the columns grow later than without compaction), and nothing is reallocated (fresh columns
     /// fragmented the heap: +25% peak RSS at scale 10). Memory beyond the columns, freed on return: a `u32`
-    /// per household (bucket starts) while the permutation is built, then the permutation and one scratch
-    /// column (a `u32` per living person each): 8 bytes a row, ≈ 0.6 GB for Sichuan at 1:1. Deterministic
+    /// per household (bucket starts), the permutation and one scratch column (a `u32` per living person
+    /// each): ≈ 9 bytes a row, ≈ 0.6 GB for Sichuan at 1:1. Deterministic
     /// (row order within a household is kept). Returns whether anything moved.
     pub fn compact_by_household(&mut self, households: usize) -> bool {
         let n = self.len();
@@ -127,9 +127,16 @@ impl Persons {
                 *slot += 1;
             }
         }
-        drop(next);
-        // Each column gathered into the scratch (widened to u32), then copied back over its first `living` rows.
+        // Each column gathered into the scratch (widened to u32), then copied back over its first `living` rows;
+        // birth and event months travel together, and the household column is the buckets' (`next[h]` is now
+        // the end of household h's rows): three gathers, not five.
         let mut scratch: Vec<u32> = Vec::with_capacity(living);
+        scratch.extend(perm.iter().map(|&i| self.birth[i as usize] as u32 | (self.event[i as usize] as u32) << 16));
+        self.birth.truncate(living);
+        self.event.truncate(living);
+        for ((b, e), &v) in self.birth.iter_mut().zip(self.event.iter_mut()).zip(scratch.iter()) {
+            (*b, *e) = (v as u16, (v >> 16) as u16);
+        }
         fn gather<T: Copy>(
             col: &mut Vec<T>,
             perm: &[u32],
@@ -144,11 +151,15 @@ impl Persons {
                 *c = from(v);
             }
         }
-        gather(&mut self.birth, &perm, &mut scratch, u32::from, |v| v as u16);
         gather(&mut self.flags, &perm, &mut scratch, u32::from, |v| v as u8);
-        gather(&mut self.household, &perm, &mut scratch, |v| v, |v| v);
         gather(&mut self.budget, &perm, &mut scratch, f32::to_bits, f32::from_bits);
-        gather(&mut self.event, &perm, &mut scratch, u32::from, |v| v as u16);
+        drop((perm, scratch));
+        self.household.truncate(living);
+        let mut first = 0usize;
+        for (h, &end) in next[..households].iter().enumerate() {
+            self.household[first..end as usize].fill(h as u32);
+            first = end as usize;
+        }
         true
     }
 

@@ -425,7 +425,7 @@ impl Simulation {
 /// monthly pass a year. January, because the year turns then anyway (the centre's new year), and because the
 /// fertility draws take one Philox block per row for four months from January (`month_key / 4`), so a block
 /// never straddles a compaction. Inside each province's step, in parallel: at most one province per thread is
-/// compacted at a time, which bounds the extra memory (≈ 8 bytes a row of those provinces).
+/// compacted at a time, which bounds the extra memory (≈ 9 bytes a row of those provinces).
 pub const COMPACTION_MONTH: u32 = 1;
 
 /// `industry` and `backyard_steel` for one month: (usable, reported) steel in tonnes (real units).

@@ -106,7 +106,9 @@ pub fn simulate(
 
 /// Bytes of memory per simulated person of January 1955 at the peak of a 1955–66 run (December 1966). From
 /// the column sizes and the measured growth of the state (`leapsim bench` reports the peak per person):
-/// person rows (13 B) for everyone alive in 1955 or born since (×1.51: the dead stay as tombstones) =
+/// person rows (13 B) for everyone alive in 1955 or born since (×1.51, as measured when the dead stayed as
+/// tombstones for the whole run; the yearly compaction keeps ≈ ×1.27 plus a transient ≈ 9 B a row of the
+/// provinces being compacted, so the estimate is kept as an upper bound until the 1:1 run is re-measured) =
 /// 19.8 B; household rows (18 B) for the 1955 households and the migrants' new ones (0.33 per person) =
 /// 6.0 B; teams 0.25 B; the famine scratch of the two provinces being worked on ≈ 0.6 B; margin 0.6 B.
 pub const BYTES_PER_PERSON_ESTIMATE: f64 = 27.3;

@@ -12,7 +12,8 @@
 //! Every struct is written by destructuring it completely, so a field added to the state without being added
 //! here fails to compile instead of being silently left out of checkpoints.
 //!
-//! # Format (version 3; version 2 lacked the urban deaths and births, version 1 held adult equivalents as `f32`)
+//! # Format (version 3; version 2 had neither the urban deaths and births nor the yearly compaction of the person
+//! columns, so its `next_id` was also the number of rows; version 1 held adult equivalents as `f32`)
 //!
 //! A 64-byte header, then the payload:
 //!

@@ -25,7 +25,9 @@ pub const TEAMS_PER_COMMUNE: usize = 180;
 /// the 1953 census mean, urban included, was 4.3). Mean 4.59.
 pub const HOUSEHOLD_SIZE_SHARES: [f64; 10] = [0.07, 0.12, 0.16, 0.17, 0.16, 0.12, 0.09, 0.05, 0.03, 0.03];
 
-/// Entity key of a person: province in the high word, local id in the low word.
+/// Entity key of a person: province in the high word, local id in the low word. The id is the person's
+/// creation number (`Province::next_id`) for draws made once in a life, its row for draws made in a given month
+/// (rows are unique within a month but reused across the yearly compaction; see `population::Persons`).
 #[inline]
 pub fn person_entity(province: usize, id: u32) -> u64 {
     ((province as u64) << 32) | id as u64
@@ -108,7 +110,8 @@ pub struct Province {
     pub households: Households,
     pub teams: Teams,
     pub communes: u32,
-    /// Next local person id.
+    /// Persons ever created in the province (the 1955 population and every birth since): the next person's
+    /// id, the entity key of its once-in-a-life draws. Not a row index: rows are compacted every year.
     pub next_id: u32,
     /// Productivity A_p: kg of grain per land unit per year at quality 1, 1956 technology, normal weather,
     /// 1955 labour.

@@ -793,9 +793,10 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         use crate::population::flag;
         let id = pr.next_id;
         pr.next_id += 1;
+        // The death budget is drawn once in a life: keyed by the count of persons ever created, not by the row
+        // (rows are reused after the yearly compaction; see `population::Persons`).
         let budget = -(mort_rng.uniform(crate::world::person_entity(province, id), 0, 0)).ln() as f32;
-        let row = persons.push(m, flag::ALIVE | bits, h, budget);
-        debug_assert_eq!(row, id);
+        persons.push(m, flag::ALIVE | bits, h, budget);
         let hu = h as usize;
         debug_assert_eq!(hh.is_urban(hu), bits & flag::URBAN != 0);
         hh.add_member(hu, adult_equivalent_20(0), is_worker(0));

@@ -15,11 +15,12 @@ pub struct CalibrateArgs {
     /// Seed of every run of the calibration.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Scale of the runs (coarser is faster; the fit is checked at scale 100 by `validate`).
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Scale of the runs (coarser is faster; the fit is checked at scale 100 by `validate`). The defaults are
+    /// the shipped calibration's settings.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub scale: u32,
     /// Sweeps of the pattern search; the step halves after each.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=20))]
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=20))]
     pub sweeps: u64,
     /// Worker threads.
     #[arg(long)]

@@ -20,8 +20,8 @@ pub struct RetrenchmentParams {
     /// "agriculture as the foundation" turned industry to farm inputs (chemical fertiliser, pumps, improved
     /// seed). The literature gives the outcome (grain 160 Mt in 1962; the 1958 level regained in 1966,
     /// 214 Mt in the 1984 yearbook series: literature §12, data/national.csv) but no magnitude for the inputs'
-    /// share of it, so the range is wide and the value is calibrated (the calibration of 2026-11-30 took it from
-    /// the prior 0.02 to 0: the recovery of farm capital and labour already brings output back); per year.
+    /// share of it, so the range is wide and the value is calibrated (the calibrations of 2026-11-30 took it from
+    /// the prior 0.02 to 0–0.00125: the recovery of farm capital and labour already brings output back); per year.
     /// Range 0–0.06.
     pub farm_input_growth: f64,
     /// Cut of the urban grain ration while the timeline says so (`urban_rations_cut` – `urban_rations_restored`,
@@ -29,10 +29,10 @@ pub struct RetrenchmentParams {
     /// September 1960 as non-staple foods vanished from the shops. Urban CDR rose by half from 9.22‰ (1958) to
     /// 13.77‰ (1960) (literature §9, Xin & Ge 2008; data/national.csv), a rise that fully protected rations
     /// cannot produce. The literature in `reference/` gives no magnitude for the cut, so the range is wide and
-    /// the value is a lever. It is 0 in the shipped historical scenario: calibrated free (with the
-    /// hukou closure, `labor_mobilization.migration_after_retreat`), the fit took it to 0.21–0.26 and got worse
-    /// (loss 69–81 against 64, 53–54 of 63 targets at its scale against 57): urban births fall in 1961 as
-    /// recorded, but registered deaths in 1960 and grain in 1959 move out of their bands. Range 0–0.3.
+    /// the value is a lever. It is 0 in the shipped historical scenario: calibrated free (with the hukou
+    /// closure, `labor_mobilization.migration_after_retreat`; session-4 engine, scale 2000), the fit took it to
+    /// 0.21–0.26 and got worse (loss 69–81 against 64, 53–54 of 63 targets against 57): urban births fall in 1961
+    /// as recorded, but registered deaths in 1960 and grain in 1959 move out of their bands. Range 0–0.3.
     pub urban_ration_cut: f64,
 }
 

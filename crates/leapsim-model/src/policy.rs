@@ -134,10 +134,14 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
         1.0
     };
     // Recruitment into the towns during the Leap; from the retreat on, the household registration closes them.
-    let migration_multiplier = match (mech.labor_mobilization, in_leap && m < tl.retreat_start) {
-        (true, true) => lab.recruitment_multiplier,
-        (true, false) if m >= tl.retreat_start => lab.migration_after_retreat,
-        _ => 1.0,
+    let migration_multiplier = if !mech.labor_mobilization {
+        1.0
+    } else if m >= tl.retreat_start {
+        lab.migration_after_retreat
+    } else if in_leap {
+        lab.recruitment_multiplier
+    } else {
+        1.0
     };
     let urban_ration_factor = if mech.retrenchment && m >= tl.urban_rations_cut && m < tl.urban_rations_restored {
         1.0 - p.retrenchment.urban_ration_cut

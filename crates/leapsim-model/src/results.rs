@@ -122,6 +122,7 @@ pub struct YearTotals {
     pub sown_area_share: f64,
 }
 
+/// `x` per 1000 of `population` (NaN for an empty population).
 fn per_mille(x: f64, population: f64) -> f64 {
     if population > 0.0 {
         x / population * 1000.0
@@ -132,11 +133,7 @@ fn per_mille(x: f64, population: f64) -> f64 {
 
 impl YearTotals {
     fn rate(&self, x: f64) -> f64 {
-        if self.population_mid > 0.0 {
-            x / self.population_mid * 1000.0
-        } else {
-            f64::NAN
-        }
+        per_mille(x, self.population_mid)
     }
     pub fn cbr(&self) -> f64 {
         self.rate(self.births)

@@ -4,6 +4,7 @@
 //! to the total for every seed.
 
 use crate::ensemble::run_jobs;
+use crate::out::out;
 use crate::run::default_threads;
 use crate::UsageError;
 use anyhow::{bail, Result};
@@ -141,7 +142,7 @@ pub fn attribute(args: AttributeArgs) -> Result<()> {
             "efficiency: the shares add up to the total exactly for every seed (Σ = {:.0}, total = {:.0})",
             sum, t_mean
         );
-        print!("{s}");
+        out!("{s}");
     }
     if let Some(out) = out {
         let table = Table::new()

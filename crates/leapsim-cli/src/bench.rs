@@ -10,6 +10,7 @@
 //!
 //! Each scale is run once over the period (build excluded from the throughput, reported apart).
 
+use crate::out::outln;
 use crate::run::{default_threads, scenario_by_name};
 use anyhow::Result;
 use clap::Args;
@@ -165,7 +166,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     }
     let threads = args.threads.unwrap_or_else(default_threads).max(1);
     let first = Month::from_ym(1955, 1).expect("valid");
-    println!("leapsim bench — scenario {}, {} thread(s), 1955-01 .. 1966-12 unless stated", scenario.name, threads);
+    outln!("leapsim bench — scenario {}, {} thread(s), 1955-01 .. 1966-12 unless stated", scenario.name, threads);
 
     // 1. The machine's memory bandwidth.
     let bandwidth = if args.no_bandwidth {
@@ -173,7 +174,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     } else {
         let one = memory_bandwidth(1)?;
         let all = memory_bandwidth(threads)?;
-        println!(
+        outln!(
             "\nmemory bandwidth (STREAM-like, GB/s): copy {:.1} / triad {:.1} on 1 thread; copy {:.1} / triad {:.1} on {} thread(s)",
             one.0, one.1, all.0, all.1, threads
         );
@@ -182,7 +183,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     let triad_all = bandwidth.map(|b| b.1 .1);
 
     // 2. Scales.
-    println!(
+    outln!(
         "\n{:>6} {:>11} {:>7} {:>8} {:>8} {:>10} {:>11} {:>9} {:>9} {:>8} {:>9} {:>8} {:>7}",
         "scale",
         "persons",
@@ -210,7 +211,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         let traffic = traffic_bytes_per_person_month(m.persons as f64, m.households as f64);
         let gbs = traffic * pm as f64 / m.run / 1e9;
         let share = triad_all.map_or(f64::NAN, |t| 100.0 * gbs / t);
-        println!(
+        outln!(
             "{:>6} {:>11} {:>7} {:>8.2} {:>8.2} {:>9.1}M {:>10.1}M {:>9.1} {:>9.1} {:>8.0} {:>9.1} {:>8.2} {:>7}",
             scale,
             m.persons,
@@ -248,12 +249,17 @@ pub fn bench(args: BenchArgs) -> Result<()> {
             "phase_seconds": ph, "phase_names": leapsim_model::PHASES, "other_seconds": other,
         }));
     }
-    println!(
+    outln!(
         "\nshare of the month (wall time)\n{:>6} {:>11} {:>11} {:>11} {:>11} {:>11}",
-        "scale", "harvest", "centre", "distrib.", "demography", "other"
+        "scale",
+        "harvest",
+        "centre",
+        "distrib.",
+        "demography",
+        "other"
     );
     for l in &phase_lines {
-        println!("{l}");
+        outln!("{l}");
     }
     let rate = |scale: u32| {
         rows.iter().find(|r| r["scale"] == scale).and_then(|r| r["person_months_per_second_per_core"].as_f64())
@@ -261,7 +267,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     let mut ratios = serde_json::Map::new();
     if let (Some(a), Some(b)) = (rate(100), rate(10)) {
         let r = b / a;
-        println!(
+        outln!(
             "\nlinear scaling: pm/s/core at scale 10 / scale 100 = {r:.2} ({} the ±25% band)",
             if (0.75..=1.25).contains(&r) { "within" } else { "OUTSIDE" }
         );
@@ -271,16 +277,21 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         let (lo, hi) = (&rows[0], &rows[rows.len() - 1]);
         let r = hi["person_months_per_second_per_core"].as_f64().unwrap_or(f64::NAN)
             / lo["person_months_per_second_per_core"].as_f64().unwrap_or(f64::NAN);
-        println!("throughput ratio (scale {} / scale {}): {:.2}", hi["scale"], lo["scale"], r);
+        outln!("throughput ratio (scale {} / scale {}): {:.2}", hi["scale"], lo["scale"], r);
         ratios.insert(format!("scale{}_over_scale{}", hi["scale"], lo["scale"]), json!(r));
     }
 
     // 3. Growth with the number of months.
     let mut month_rows = Vec::new();
     if !args.no_months && !args.months.is_empty() {
-        println!(
+        outln!(
             "\ncost against run length at scale {}\n{:>7} {:>9} {:>12} {:>10} {:>12}",
-            args.months_scale, "months", "run s", "s per month", "pm/s/core", "vs shortest"
+            args.months_scale,
+            "months",
+            "run s",
+            "s per month",
+            "pm/s/core",
+            "vs shortest"
         );
         let mut base = None;
         for &months in &args.months {
@@ -289,7 +300,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
             let m = measure(&scenario, options)?;
             let per_core = person_months(&m.results) as f64 / m.run / threads as f64;
             let b = *base.get_or_insert(per_core);
-            println!(
+            outln!(
                 "{:>7} {:>9.2} {:>12.4} {:>9.1}M {:>12.2}",
                 months,
                 m.run,

@@ -1,5 +1,6 @@
 //! `leapsim calibrate`: fit the free parameters, write `params.json`, `report.json` and `report.md`.
 
+use crate::out::outln;
 use crate::run::default_threads;
 use anyhow::Result;
 use clap::Args;
@@ -86,7 +87,7 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     leapsim_io::write_text(&out.staged("report.md"), &markdown(&report))?;
     out.commit()?;
     if !quiet {
-        println!(
+        outln!(
             "calibration: {} evaluations in {:.0} s; loss {:.3} → {:.3}; {} of {} targets pass; written to {}",
             report.evaluations,
             started.elapsed().as_secs_f64(),

@@ -3,6 +3,7 @@
 //! numbers, DESIGN §4), so each seed's difference is the policy's effect, not sampling noise.
 
 use crate::ensemble::{round, run_jobs};
+use crate::out::{out, outln};
 use crate::run::{default_threads, parse_month, scenario_by_name};
 use crate::UsageError;
 use anyhow::Result;
@@ -103,7 +104,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
         .collect();
 
     if !args.quiet {
-        print!("{}", screen(&args, &a.name, &b.name, &pairs, &totals, &mut province_totals));
+        out!("{}", screen(&args, &a.name, &b.name, &pairs, &totals, &mut province_totals));
     }
     if let Some(out) = out {
         leapsim_io::write_csv(&out.staged("compare_national.csv"), &national)?;
@@ -118,7 +119,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
         leapsim_io::write_json(&out.staged("compare_summary.json"), &summary)?;
         let written = out.commit()?;
         if !args.quiet {
-            println!(
+            outln!(
                 "{} files in {}",
                 written.len(),
                 args.out.as_ref().map_or(String::new(), |p| p.display().to_string())

@@ -6,6 +6,7 @@ mod bench;
 mod calibrate;
 mod compare;
 mod ensemble;
+mod out;
 mod resume;
 mod run;
 mod scenarios;

@@ -13,6 +13,7 @@
 //! writes the same files a straight run writes. A DIR whose finished outputs are those of the checkpoint's run
 //! (same scenario, seed, scale, period and version: the outputs are determined by them) is left untouched.
 
+use crate::out::outln;
 use crate::run::{check_memory, counterfactual_of, default_threads, Finish, Progress};
 use crate::UsageError;
 use anyhow::{Context, Result};
@@ -388,11 +389,7 @@ pub fn resume(args: ResumeArgs) -> Result<()> {
     if !path.exists() {
         if let Some(m) = manifest {
             if !args.quiet {
-                println!(
-                    "{}: the run is finished ({}); nothing to resume, nothing changed",
-                    dir.display(),
-                    describe(&m)
-                );
+                outln!("{}: the run is finished ({}); nothing to resume, nothing changed", dir.display(), describe(&m));
             }
             return Ok(());
         }
@@ -408,11 +405,7 @@ pub fn resume(args: ResumeArgs) -> Result<()> {
     if let Some(m) = &manifest {
         if manifest_is_of(m, &job.plan) {
             if !args.quiet {
-                println!(
-                    "{}: the run is finished ({}); nothing to resume, nothing changed",
-                    dir.display(),
-                    describe(m)
-                );
+                outln!("{}: the run is finished ({}); nothing to resume, nothing changed", dir.display(), describe(m));
             }
             return Ok(());
         }

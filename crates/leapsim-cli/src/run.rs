@@ -1,5 +1,6 @@
 //! `leapsim run`.
 
+use crate::out::{out, outln};
 use crate::summary;
 use crate::UsageError;
 use anyhow::{Context, Result};
@@ -265,8 +266,8 @@ impl Finish {
         let dir = out.path().to_path_buf();
         let written = out.commit()?;
         if !quiet {
-            print!("{}", summary::table(&results));
-            println!(
+            out!("{}", summary::table(&results));
+            outln!(
                 "\n{} at 1:{} seed {} — {} months in {:.2} s on {} thread(s); {} files in {}",
                 results.scenario.name,
                 results.options.scale,
@@ -278,7 +279,7 @@ impl Finish {
                 dir.display()
             );
             if let Some(e) = ensemble {
-                println!("{}", e.line);
+                outln!("{}", e.line);
             }
         }
         Ok(())

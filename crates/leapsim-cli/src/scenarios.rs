@@ -1,6 +1,7 @@
 //! `leapsim scenarios` (list the built-ins), `leapsim scenarios show NAME` (print one's TOML) and
 //! `leapsim schema` (the JSON Schema of scenario files).
 
+use crate::out::out;
 use crate::UsageError;
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -31,7 +32,7 @@ pub fn scenarios(args: ScenariosArgs) -> Result<()> {
                     .unwrap_or_else(|| "(does not validate: see `leapsim scenarios show`)".into());
                 out.push_str(&format!("{name:<width$}  {description}\n"));
             }
-            print!("{out}");
+            out!("{out}");
             Ok(())
         }
         Some(ScenariosCommand::Show { name }) => {
@@ -41,13 +42,13 @@ pub fn scenarios(args: ScenariosArgs) -> Result<()> {
                     leapsim_scenario::BUILTIN_NAMES.join(", ")
                 ))
             })?;
-            print!("{text}");
+            out!("{text}");
             Ok(())
         }
     }
 }
 
 pub fn schema() -> Result<()> {
-    print!("{}", leapsim_scenario::json_schema_string());
+    out!("{}", leapsim_scenario::json_schema_string());
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! Exit codes: 0 when every target passes, 1 when any fails (or a file cannot be written), 2 when DIR is
 //! missing or one of its files cannot be read.
 
+use crate::out::outln;
 use crate::UsageError;
 use anyhow::Result;
 use clap::Args;
@@ -42,9 +43,9 @@ pub fn validate(args: ValidateArgs) -> Result<()> {
     let (body, totals) = table.trim_end().rsplit_once('\n').unwrap_or(("", table.trim_end()));
     let names: Vec<String> =
         written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-    println!("{body}");
-    println!("wrote {} in {}", names.join(", "), args.dir.display());
-    println!("{totals}");
+    outln!("{body}");
+    outln!("wrote {} in {}", names.join(", "), args.dir.display());
+    outln!("{totals}");
     if validation.failed() > 0 {
         return Err(TargetsFailed {
             failed: validation.failed(),

@@ -217,6 +217,23 @@ fn assert_no_output(dir: &Path) {
     }
 }
 
+/// A reader that stops early (`leapsim schema | head`) closes the pipe: the command ends quietly with success,
+/// without a panic message.
+#[test]
+fn closed_stdout_pipe_ends_the_command_quietly() {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_leapsim"))
+        .arg("schema")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("cannot start the leapsim binary");
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "status {:?}, stderr: {stderr}", out.status);
+    assert!(stderr.is_empty(), "expected no message, got: {stderr}");
+}
+
 #[test]
 fn unknown_scenario_is_rejected_listing_the_builtins() {
     let tmp = tempfile::tempdir().unwrap();

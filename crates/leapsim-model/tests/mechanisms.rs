@@ -234,6 +234,23 @@ fn labor_mobilization_after_the_retreat_the_towns_are_closed() {
 }
 
 #[test]
+fn demography_towns_recruiting_men_have_fewer_births() {
+    // Migrants are young adults; when the towns take mostly men, fewer young women move, and the towns' birth
+    // rate (births per mean urban person) stays lower than when both sexes move alike.
+    let mut men = Scenario::historical();
+    men.params.demography.migrant_female_ratio = 0.2;
+    let mut both = Scenario::historical();
+    both.params.demography.migrant_female_ratio = 1.0;
+    let (men, both) = (run(men, 1960), run(both, 1960));
+    let urban_cbr = |r: &RunResults| {
+        let y = year(r, 1960);
+        y.urban_births / y.urban_population_mean * 1000.0
+    };
+    assert!(urban_cbr(&men) < 0.9 * urban_cbr(&both), "{} vs {}", urban_cbr(&men), urban_cbr(&both));
+    assert!(year(&men, 1960).urban_population < year(&both, 1960).urban_population);
+}
+
+#[test]
 fn public_health_lowers_baseline_mortality() {
     let mut on = Scenario::no_leap();
     on.mechanisms.public_health = true;

@@ -36,6 +36,7 @@ pub const RANGES: &[ParamRange] = &[
     ("demography.postpartum_infecund_months", 8.0, 20.0),
     ("demography.fertility_famine_elasticity", 0.5, 4.0),
     ("demography.rural_urban_migration_rate", 0.0, 0.06),
+    ("demography.migrant_female_ratio", 0.2, 1.0),
     ("demography.catch_up_share", 0.0, 1.0),
     ("demography.catch_up_months", 3.0, 36.0),
     ("demography.fertility_trend", -0.03, 0.01),

@@ -356,7 +356,8 @@ struct MonthDraws {
     /// Multipliers of conceptions: [`PassContext::conception_factor`] and the catch-up boost.
     conception_factor: f64,
     boost: f64,
-    migrate_p: f64,
+    /// Yearly probabilities of moving to a town of a rural man and of a rural woman aged 16–30.
+    migrate_p: [f64; 2],
     return_p: f64,
 }
 
@@ -629,8 +630,9 @@ fn birthdays(
         // household.
         if f & flag::URBAN == 0
             && (16..=30).contains(&age)
-            && md.migrate_p > 0.0
-            && md.mig_rng.uniform(person_entity(md.province, id), md.month_key, 0) < md.migrate_p
+            && md.migrate_p[(f & flag::FEMALE) as usize] > 0.0
+            && md.mig_rng.uniform(person_entity(md.province, id), md.month_key, 0)
+                < md.migrate_p[(f & flag::FEMALE) as usize]
         {
             let h = household[i] as usize;
             let nh = hh.push(URBAN) as usize;
@@ -719,7 +721,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         share_male_births: d.sex_ratio_at_birth / (1.0 + d.sex_ratio_at_birth),
         conception_factor: cx.conception_factor,
         boost,
-        migrate_p: d.rural_urban_migration_rate * cx.migration_multiplier,
+        migrate_p: [1.0, d.migrant_female_ratio].map(|r| d.rural_urban_migration_rate * cx.migration_multiplier * r),
         return_p: cx.return_rate,
     };
     let mut expected = 0.0f64;

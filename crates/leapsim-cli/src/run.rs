@@ -109,7 +109,7 @@ pub fn simulate(
 /// the column sizes and the measured growth of the state (`leapsim bench` reports the peak per person):
 /// person rows (13 B) for everyone alive in 1955 or born since (×1.51, as measured when the dead stayed as
 /// tombstones for the whole run; the yearly compaction keeps ≈ ×1.27 plus a transient ≈ 9 B a row of the
-/// provinces being compacted, so the estimate is an upper bound: the 1:1 run of session 5 peaked at 13.7 GiB) =
+/// provinces being compacted, so the estimate is an upper bound: the 1:1 runs of session 6 peaked at 13.3–13.4 GiB) =
 /// 19.8 B; household rows (18 B) for the 1955 households and the migrants' new ones (0.33 per person) =
 /// 6.0 B; teams 0.25 B; the famine scratch of the two provinces being worked on ≈ 0.6 B; margin 0.6 B.
 pub const BYTES_PER_PERSON_ESTIMATE: f64 = 27.3;

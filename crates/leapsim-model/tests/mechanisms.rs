@@ -2,7 +2,7 @@
 //! off (same seed: common random numbers), at a coarse scale.
 
 use leapsim_core::{Month, Period};
-use leapsim_model::{Quiet, RunOptions, RunResults, Scenario, Simulation, YearTotals};
+use leapsim_model::{Params, Quiet, RunOptions, RunResults, Scenario, Simulation, YearTotals};
 use std::sync::OnceLock;
 
 const SCALE: u32 = 3000;
@@ -21,6 +21,13 @@ fn without(mechanism: &str) -> RunResults {
     let mut sc = Scenario::historical();
     *sc.mechanisms.get_mut(mechanism).unwrap() = false;
     run(sc, 1963)
+}
+
+/// The historical scenario with `edit` applied to its parameters, run to the end of `last_year`.
+fn historical_with(last_year: i32, edit: impl FnOnce(&mut Params)) -> RunResults {
+    let mut sc = Scenario::historical();
+    edit(&mut sc.params);
+    run(sc, last_year)
 }
 
 fn year(r: &RunResults, y: i32) -> YearTotals {
@@ -191,11 +198,8 @@ fn procurement_relief_follows_the_falling_pressure() {
 
 #[test]
 fn retrenchment_farm_inputs_raise_yields_after_1962() {
-    let mut none = Scenario::historical();
-    none.params.retrenchment.farm_input_growth = 0.0;
-    let mut more = Scenario::historical();
-    more.params.retrenchment.farm_input_growth = 0.04;
-    let (a, b) = (run(none, 1963), run(more, 1963));
+    let a = historical_with(1963, |p| p.retrenchment.farm_input_growth = 0.0);
+    let b = historical_with(1963, |p| p.retrenchment.farm_input_growth = 0.04);
     assert_eq!(year(&a, 1961).grain_output_mt, year(&b, 1961).grain_output_mt);
     assert!(year(&b, 1963).grain_output_mt > 1.03 * year(&a, 1963).grain_output_mt);
 }
@@ -204,11 +208,8 @@ fn retrenchment_farm_inputs_raise_yields_after_1962() {
 fn retrenchment_urban_ration_cut_reaches_the_towns() {
     // The cut of September 1960 – July 1961: towns eat less and die more than with protected rations, and the
     // countryside is not the one paying (the cut grain stays in the state's granary).
-    let mut kept = Scenario::historical();
-    kept.params.retrenchment.urban_ration_cut = 0.0;
-    let mut cut = Scenario::historical();
-    cut.params.retrenchment.urban_ration_cut = 0.25;
-    let (kept, cut) = (run(kept, 1962), run(cut, 1962));
+    let kept = historical_with(1962, |p| p.retrenchment.urban_ration_cut = 0.0);
+    let cut = historical_with(1962, |p| p.retrenchment.urban_ration_cut = 0.25);
     assert_eq!(year(&kept, 1959).cdr_urban(), year(&cut, 1959).cdr_urban(), "before the cut nothing differs");
     assert!(year(&cut, 1961).kcal_urban_per_day < year(&kept, 1961).kcal_urban_per_day - 50.0);
     assert!(year(&cut, 1961).cdr_urban() > year(&kept, 1961).cdr_urban());
@@ -221,13 +222,14 @@ fn retrenchment_urban_ration_cut_reaches_the_towns() {
 fn labor_mobilization_after_the_retreat_the_towns_are_closed() {
     // With the household registration enforced from the retreat (no migration) and people sent back, the
     // urban population falls in 1961–63; with migration at the 1955–57 rate and no returns it keeps growing.
-    let mut closed = Scenario::historical();
-    closed.params.labor_mobilization.migration_after_retreat = 0.0;
-    closed.params.labor_mobilization.return_rate = 0.15;
-    let mut open = Scenario::historical();
-    open.params.labor_mobilization.migration_after_retreat = 1.0;
-    open.params.labor_mobilization.return_rate = 0.0;
-    let (closed, open) = (run(closed, 1963), run(open, 1963));
+    let closed = historical_with(1963, |p| {
+        p.labor_mobilization.migration_after_retreat = 0.0;
+        p.labor_mobilization.return_rate = 0.15;
+    });
+    let open = historical_with(1963, |p| {
+        p.labor_mobilization.migration_after_retreat = 1.0;
+        p.labor_mobilization.return_rate = 0.0;
+    });
     let urban = |r: &RunResults, y| year(r, y).urban_population;
     assert!(urban(&closed, 1963) < urban(&closed, 1960), "{} → {}", urban(&closed, 1960), urban(&closed, 1963));
     assert!(urban(&open, 1963) > urban(&open, 1960));
@@ -237,15 +239,9 @@ fn labor_mobilization_after_the_retreat_the_towns_are_closed() {
 fn demography_towns_recruiting_men_have_fewer_births() {
     // Migrants are young adults; when the towns take mostly men, fewer young women move, and the towns' birth
     // rate (births per mean urban person) stays lower than when both sexes move alike.
-    let mut men = Scenario::historical();
-    men.params.demography.migrant_female_ratio = 0.2;
-    let mut both = Scenario::historical();
-    both.params.demography.migrant_female_ratio = 1.0;
-    let (men, both) = (run(men, 1960), run(both, 1960));
-    let urban_cbr = |r: &RunResults| {
-        let y = year(r, 1960);
-        y.urban_births / y.urban_population_mean * 1000.0
-    };
+    let men = historical_with(1960, |p| p.demography.migrant_female_ratio = 0.2);
+    let both = historical_with(1960, |p| p.demography.migrant_female_ratio = 1.0);
+    let urban_cbr = |r: &RunResults| year(r, 1960).cbr_urban();
     assert!(urban_cbr(&men) < 0.9 * urban_cbr(&both), "{} vs {}", urban_cbr(&men), urban_cbr(&both));
     assert!(year(&men, 1960).urban_population < year(&both, 1960).urban_population);
 }

@@ -31,7 +31,8 @@ pub struct DemographyParams {
     /// no-famine course reaches Banister's post-famine CDR of ≈ 11‰ by 1966 (data/national.csv). Range 0.3–0.7.
     pub mortality_floor: f64,
     /// Speed of the secular mortality decline towards the floor; per year. Banister's estimated CDR falls
-    /// 22.3 → 18.1‰ over 1955–57 (data/national.csv). Range 0.05–0.3.
+    /// 22.3 → 18.1‰ over 1955–57 (data/national.csv). The range was 0.05–0.3 until four of the six calibrations
+    /// of sessions 3–6 ended at its upper bound. Range 0.05–0.5.
     pub mortality_decline_rate: f64,
     /// Male/female ratio of baseline hazards; ratio. Typical of 1950s model life tables (Coale–Demeny West). Range 1.0–1.2.
     pub male_excess_mortality: f64,
@@ -65,7 +66,9 @@ pub struct DemographyParams {
     /// per year. Banister's estimated CBR: 43.0 (1955) → 39.8 (1966). Range −0.03–0.01.
     pub fertility_trend: f64,
     /// Relative fall of conception per unit of relative energy deficit (famine amenorrhoea); dimensionless.
-    /// Births fall 9 months after the deficit (literature §11: CBR 1961 22.4‰ vs 43 in 1957). Range 0.5–4.
+    /// Births fall 9 months after the deficit (literature §11: CBR 1961 22.4‰ vs 43 in 1957). The literature in
+    /// `reference/` gives no magnitude. The range was 0.5–4 until four of the six calibrations of sessions 3–6
+    /// ended at its upper bound; at 8, conception stops at 12.5% below the threshold. Range 0.5–8.
     pub fertility_famine_elasticity: f64,
     /// Rural-to-urban migration before the Leap (First Five-Year Plan recruitment): yearly probability that a
     /// rural person aged 16–30 moves to a town; fraction/year. Urban population 82.9 → 99.5 M over 1955–57

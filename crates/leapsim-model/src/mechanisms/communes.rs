@@ -16,7 +16,10 @@ pub struct CommunesParams {
     /// Fall of farm output from shirking once the exit right is gone; fraction. Lin (1990): TFP collapsed
     /// (magnitude [M]). Range 0–0.3 (0: the exit right kept).
     pub effort_loss: f64,
-    /// Share of the effort loss recovered when the team becomes the accounting unit (Feb 1962); fraction. Range 0.2–1.
+    /// Share of the effort loss recovered when the team becomes the accounting unit (Feb 1962); fraction. The
+    /// exit right was not restored with team accounting, and in Lin's series agricultural TFP did not regain its
+    /// 1952 level until the 1980s (literature §1, [M]), so the range starts at 0 (it started at 0.2 until five
+    /// of the six calibrations of sessions 3–6 ended there). Range 0–1.
     pub effort_recovered: f64,
     /// Share of rural non-grain food that came from private plots and sidelines; fraction. Plots ≈ 7% of land,
     /// ≈ 30% of income (literature §1). Range 0.2–0.7.

@@ -21,7 +21,8 @@ pub struct LaborParams {
     /// Share of rural labour in the steel campaign at its peak; fraction. ≈ 90 M [M] of ≈ 270 M. Range 0.1–0.4.
     pub steel_share: f64,
     /// Share of the diverted workers' part of the autumn 1958 harvest left in the fields; fraction.
-    /// "About 10% of the 1958 harvest" [M] (literature §3). Range 0–0.6.
+    /// "About 10% of the 1958 harvest" [M] (literature §3). Calibrated; the prior is 0 (it was 0.3 until four of
+    /// the six calibrations of sessions 3–6 put it at 0). Range 0–0.6.
     pub unharvested_share: f64,
     /// Rural-to-urban migration during the Leap relative to the 1955–57 rate; ratio. Urban +31 M by 1960 (literature
     /// §3; 99.5 → 130.7 M, data/national.csv). Range 1–8.
@@ -53,7 +54,7 @@ impl Default for LaborParams {
             irrigation_share: 0.3,
             irrigation_harvest_weight: 0.2,
             steel_share: 0.25,
-            unharvested_share: 0.3,
+            unharvested_share: 0.0,
             recruitment_multiplier: 3.0,
             return_rate: 0.12,
             migration_after_retreat: 1.0,

@@ -69,4 +69,13 @@ mod tests {
             assert!((f.low..=f.high).contains(&v), "{} = {v} outside [{}, {}]", f.path, f.low, f.high);
         }
     }
+
+    #[test]
+    fn every_prior_range_lies_within_the_plausible_range_scenarios_accept() {
+        // The two tables are kept apart (a prior may be narrower), so a widened prior must widen both.
+        for f in FREE_PARAMETERS {
+            let (lo, hi) = leapsim_scenario::range_of(f.path).unwrap_or_else(|| panic!("{} has no range", f.path));
+            assert!(lo <= f.low && f.high <= hi, "{}: prior [{}, {}] outside [{lo}, {hi}]", f.path, f.low, f.high);
+        }
+    }
 }

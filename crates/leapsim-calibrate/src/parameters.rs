@@ -16,7 +16,8 @@ pub struct FreeParameter {
 pub const FREE_PARAMETERS: &[FreeParameter] = &[
     FreeParameter { path: "demography.famine_mortality_strength", low: 2.0, high: 9.0 },
     FreeParameter { path: "demography.famine_kcal_threshold", low: 1600.0, high: 2100.0 },
-    FreeParameter { path: "demography.fertility_famine_elasticity", low: 0.5, high: 8.0 },
+    FreeParameter { path: "demography.fertility_threshold_share", low: 0.6, high: 1.0 },
+    FreeParameter { path: "demography.fertility_stop_share", low: 0.4, high: 0.95 },
     FreeParameter { path: "demography.mortality_decline_rate", low: 0.05, high: 0.5 },
     FreeParameter { path: "demography.mortality_floor", low: 0.3, high: 0.7 },
     FreeParameter { path: "demography.fertility_trend", low: -0.03, high: 0.01 },
@@ -27,7 +28,6 @@ pub const FREE_PARAMETERS: &[FreeParameter] = &[
     FreeParameter { path: "communes.effort_recovered", low: 0.0, high: 1.0 },
     FreeParameter { path: "registration.pressure_hiding", low: 0.0, high: 0.5 },
     FreeParameter { path: "registration.crisis_overload", low: 0.0, high: 0.3 },
-    FreeParameter { path: "registration.death_completeness_trend", low: 0.01, high: 0.04 },
     FreeParameter { path: "registration.birth_completeness_trend", low: 0.0, high: 0.03 },
     FreeParameter { path: "agriculture.capital_loss_per_deficit", low: 0.0, high: 0.1 },
     FreeParameter { path: "agriculture.capital_recovery_rate", low: 0.02, high: 0.5 },

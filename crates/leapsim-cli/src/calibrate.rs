@@ -32,12 +32,23 @@ pub struct CalibrateArgs {
     /// Fit only these parameters (comma-separated paths); default: all free parameters.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+    /// Start the search here rather than at the documented priors: a JSON object of free-parameter paths and
+    /// values, as `params.json` (the shipped calibration starts from `calibration/start.json`, the fit of the
+    /// session before; the report names the file).
+    #[arg(long)]
+    pub start: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
 }
 
 pub fn run(args: CalibrateArgs) -> Result<()> {
+    // From the documented priors, or from the start file where given: the same seed and start reproduce the
+    // shipped calibration. (Read first: a bad start file leaves nothing behind.)
+    let start = match &args.start {
+        None => Params::default(),
+        Some(path) => start_params(path)?,
+    };
     let out = OutputDir::prepare(&args.out).map_err(|e| crate::UsageError(e.to_string()))?;
     let parameters: Vec<_> = if args.only.is_empty() {
         FREE_PARAMETERS.to_vec()
@@ -76,15 +87,13 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
             );
         }
     };
-    // Always from the documented priors, so the same seed reproduces the shipped calibration.
-    let (fitted, report) =
-        calibrate(&Params::default(), &opts, &mut evaluate, &mut progress).map_err(anyhow::Error::msg)?;
+    let (fitted, report) = calibrate(&start, &opts, &mut evaluate, &mut progress).map_err(anyhow::Error::msg)?;
     let values: serde_json::Map<String, serde_json::Value> =
         report.fitted.iter().map(|(path, v, ..)| (path.clone(), serde_json::json!(v))).collect();
     debug_assert!(report.fitted.iter().all(|(path, v, ..)| fitted.get_path(path) == Some(*v)));
     leapsim_io::write_json(&out.staged("params.json"), &serde_json::Value::Object(values))?;
     leapsim_io::write_json(&out.staged("report.json"), &serde_json::to_value(&report)?)?;
-    leapsim_io::write_text(&out.staged("report.md"), &markdown(&report))?;
+    leapsim_io::write_text(&out.staged("report.md"), &markdown(&report, args.start.as_deref()))?;
     out.commit()?;
     if !quiet {
         outln!(
@@ -101,14 +110,39 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     Ok(())
 }
 
-/// The human-readable calibration report.
-pub fn markdown(r: &CalibrationReport) -> String {
+/// The documented priors with the free parameters of the JSON object in `path` set: the start of a search.
+fn start_params(path: &std::path::Path) -> Result<Params> {
+    let usage = |what: String| crate::UsageError(format!("--start {}: {what}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| usage(format!("cannot read: {e}")))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| usage(format!("not JSON: {e}")))?;
+    let object = json.as_object().ok_or_else(|| usage("expected an object of parameter paths and values".into()))?;
+    let mut p = Params::default();
+    for (name, value) in object {
+        // Only free parameters: a fixed one set here would not reach the shipped `params.json`.
+        let free = FREE_PARAMETERS.iter().find(|f| f.path == name).ok_or_else(|| {
+            usage(format!("{name:?} is not a free parameter (only free parameters may be given a start)"))
+        })?;
+        let v = value.as_f64().ok_or_else(|| usage(format!("{name}: expected a number, got {value}")))?;
+        if !(free.low..=free.high).contains(&v) {
+            return Err(usage(format!("{name} = {v} is outside its prior range {} – {}", free.low, free.high)).into());
+        }
+        p.set_path(name, v).map_err(usage)?;
+    }
+    Ok(p)
+}
+
+/// The human-readable calibration report; `start` is the start file, if the search did not start at the priors.
+pub fn markdown(r: &CalibrationReport, start: Option<&std::path::Path>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Calibration report\n");
+    let (flag, from) = match start {
+        None => (String::new(), "the documented priors".to_string()),
+        Some(path) => (format!(" --start {}", path.display()), format!("the start in `{}`", path.display())),
+    };
     let _ = writeln!(
         s,
-        "Produced by `leapsim calibrate --seed {} --scale {} --sweeps {}` (pattern search from the documented priors; \
-         {} evaluations, each a historical and a `no_leap` run). Loss {:.3} at the priors → {:.3}. Targets passed at \
+        "Produced by `leapsim calibrate --seed {} --scale {} --sweeps {}{flag}` (pattern search from {from}; \
+         {} evaluations, each a historical and a `no_leap` run). Loss {:.3} at the start → {:.3}. Targets passed at \
          the calibration scale: {} of {}.\n",
         r.seed,
         r.scale,
@@ -119,8 +153,7 @@ pub fn markdown(r: &CalibrationReport) -> String {
         r.best.passed,
         r.best.passed + r.best.failed
     );
-    let _ =
-        writeln!(s, "## Fitted parameters\n\n| parameter | fitted | prior range | prior value |\n|---|---|---|---|");
+    let _ = writeln!(s, "## Fitted parameters\n\n| parameter | fitted | prior range | start |\n|---|---|---|---|");
     for (path, v, lo, hi, v0) in &r.fitted {
         let _ = writeln!(s, "| `{path}` | {v} | {lo} – {hi} | {v0} |");
     }

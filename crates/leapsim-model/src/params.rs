@@ -44,8 +44,9 @@ pub struct DemographyParams {
     /// Strength of the famine hazard: the multiplier is 1 + sensitivity × (exp(strength × deficit) − 1), with the
     /// deficit the relative shortfall below the threshold; dimensionless. Calibrated. Range 2–9.
     pub famine_mortality_strength: f64,
-    /// Time constant of nutritional depletion: famine mortality follows the energy deficit smoothed over this
-    /// many months (deaths peak at the end of a hungry season, not in its first month); months. Range 1–8.
+    /// Time constant of nutritional depletion: famine mortality and amenorrhoea follow the energy deficit
+    /// smoothed over this many months (deaths peak at the end of a hungry season, not in its first month);
+    /// months. Range 1–8.
     pub famine_memory_months: f64,
     /// Famine sensitivity of children under 10, relative to adults 10–49. Ashton et al. 1984: 41% of excess
     /// deaths under age 10 (literature §11). Range 1–3.
@@ -65,11 +66,21 @@ pub struct DemographyParams {
     /// Yearly change of conceptions from 1955 (the urban birth-planning campaigns from 1962, later marriage);
     /// per year. Banister's estimated CBR: 43.0 (1955) → 39.8 (1966). Range −0.03–0.01.
     pub fertility_trend: f64,
-    /// Relative fall of conception per unit of relative energy deficit (famine amenorrhoea); dimensionless.
-    /// Births fall 9 months after the deficit (literature §11: CBR 1961 22.4‰ vs 43 in 1957). The literature in
-    /// `reference/` gives no magnitude. The range was 0.5–4 until four of the six calibrations of sessions 3–6
-    /// ended at its upper bound; at 8, conception stops at 12.5% below the threshold. Range 0.5–8.
-    pub fertility_famine_elasticity: f64,
+    /// The intake below which conception falls (famine amenorrhoea), as a share of `famine_kcal_threshold`;
+    /// conception follows the household's depletion (intake smoothed over `famine_memory_months`), not the
+    /// month's intake: ovulation returns only as the body recovers, so the summer after a famine winter is not a
+    /// normal summer. Below 1: rural intake in 1962–65 stayed below 1957's (the winters 1–10% lower) while
+    /// births reached their highest rates (Banister 49.8‰ in 1963), so a lean year does not stop conception,
+    /// only a famine does. The literature in `reference/` gives no magnitude; fraction. Range 0.6–1.
+    pub fertility_threshold_share: f64,
+    /// The smoothed intake, as a share of `famine_kcal_threshold`, at which conception stops: between the two
+    /// shares conception falls linearly (floored at 5% of normal). Births fall 9 months after the deficit
+    /// (literature §11: CBR 1961 22.4‰ vs 43 in 1957). The literature in `reference/` gives no magnitude; the
+    /// prior, 0.8 (1,520 kcal a day per adult equivalent at the 1,900 threshold), is where the session-7
+    /// calibration's response stopped conception (elasticity 5.28 below the full threshold; that parametrisation,
+    /// an elasticity with the threshold, coupled the two so that the search could not move one without the
+    /// other). At or above `fertility_threshold_share`, conception drops at that share; fraction. Range 0.4–0.95.
+    pub fertility_stop_share: f64,
     /// Rural-to-urban migration before the Leap (First Five-Year Plan recruitment): yearly probability that a
     /// rural person aged 16–30 moves to a town; fraction/year. Urban population 82.9 → 99.5 M over 1955–57
     /// with natural growth of ≈ 20‰ leaves several million migrants a year, out of ≈ 130 M rural persons aged
@@ -250,7 +261,8 @@ impl Default for Params {
                 catch_up_share: 0.5,
                 catch_up_months: 12.0,
                 fertility_trend: 0.0,
-                fertility_famine_elasticity: 2.0,
+                fertility_threshold_share: 0.9,
+                fertility_stop_share: 0.8,
                 rural_urban_migration_rate: 0.03,
                 migrant_female_ratio: 0.5,
             },

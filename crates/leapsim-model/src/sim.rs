@@ -335,6 +335,7 @@ impl Simulation {
         let hazard = self.demo.monthly_hazard(p, month, pol.health_factor);
         let demo = &self.demo;
         let years_since_1955 = month.0.saturating_sub(Month::from_ym(1955, 1).expect("valid").0) as f64 / 12.0;
+        let trend_factor = (p.demography.fertility_trend * years_since_1955).exp();
         let cx = PassContext {
             params: p,
             demo,
@@ -344,8 +345,9 @@ impl Simulation {
             want_age_structure: moy == 6,
             famine_response: sc.mechanisms.demography,
             migration_multiplier: pol.migration_multiplier,
-            conception_factor: pol.conception_factor * (p.demography.fertility_trend * years_since_1955).exp(),
+            conception_factor: pol.conception_factor * trend_factor,
             separation_factor: pol.conception_factor,
+            trend_factor,
             return_rate: pol.return_rate,
         };
         let normal_cdr = p.demography.cdr_1955_true * demography::mortality_trend(&p.demography, years_since_1955);

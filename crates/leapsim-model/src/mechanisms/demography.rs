@@ -204,10 +204,13 @@ pub fn update_depletion_by_deficit(p: &DemographyParams, depletion: f32, deficit
     depletion + a * (deficit as f32 - depletion)
 }
 
-/// Multiplier of conception at relative deficit `d`.
+/// Multiplier of conception at nutritional `depletion` (see [`update_depletion`]): the smoothed intake, as a
+/// share of `famine_kcal_threshold`, is `1 − depletion`; conception falls linearly from the fertility threshold
+/// (`fertility_threshold_share`) to zero at `fertility_stop_share`, floored at 5% of normal.
 #[inline]
-pub fn fertility_factor(p: &DemographyParams, d: f64) -> f64 {
-    (1.0 - p.fertility_famine_elasticity * d).clamp(0.05, 1.0)
+pub fn fertility_factor(p: &DemographyParams, depletion: f64) -> f64 {
+    let (onset, stop) = (p.fertility_threshold_share, p.fertility_stop_share);
+    ((1.0 - depletion - stop) / (onset - stop).max(0.01)).clamp(0.05, 1.0)
 }
 
 #[cfg(test)]
@@ -252,6 +255,13 @@ mod tests {
         let d = energy_deficit(&p, 1000.0);
         assert!(famine_extra(&p, d) > 1.0);
         assert!(fertility_factor(&p, d) < 0.5);
+        assert_eq!(fertility_factor(&p, 0.0), 1.0);
+        // A lower fertility threshold: a small depletion no longer lowers conception.
+        let low = DemographyParams { fertility_threshold_share: 0.8, ..p.clone() };
+        assert_eq!(fertility_factor(&low, 0.15), 1.0);
+        assert!(fertility_factor(&low, 0.3) < fertility_factor(&p, 0.15));
+        // Conception stops (at its 5% floor) at the stop share.
+        assert_eq!(fertility_factor(&p, 1.0 - p.fertility_stop_share), 0.05);
         assert!(famine_sensitivity(&p, 5, true) > famine_sensitivity(&p, 30, true));
         assert!(famine_sensitivity(&p, 30, false) > famine_sensitivity(&p, 30, true));
     }
@@ -294,6 +304,9 @@ pub struct PassContext<'a> {
     pub conception_factor: f64,
     /// The part of `conception_factor` due to couples separated by labour mobilisation (1: all at home).
     pub separation_factor: f64,
+    /// The part of `conception_factor` due to the secular fertility trend: not a postponement, so the
+    /// conceptions it removes are not made up later.
+    pub trend_factor: f64,
 }
 
 /// Working-age member (15–64): counts as farm labour.
@@ -727,8 +740,8 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     // The households' fertility factors summed in row order (as `Iterator::sum`, from -0.0), in the same loop.
     let mut fert_sum = -0.0f64;
     if cx.famine_response && hh.depletion.iter().any(|&x| x > 0.0) {
-        terms.extend(hh.depletion.iter().zip(&hh.kcal).map(|(&x, &k)| {
-            let f = fertility_factor(d, energy_deficit(d, k)) as f32;
+        terms.extend(hh.depletion.iter().map(|&x| {
+            let f = fertility_factor(d, x as f64) as f32;
             fert_sum += f as f64;
             FamineTerms { extra: famine_extra(d, x as f64) as f32, fert: f }
         }));
@@ -825,7 +838,11 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     counts.population_end = tally.alive;
     // Urban at the end of the month: a migrant was rural at its start, a returnee urban.
     counts.urban_end = tally.urban + counts.migrants - counts.returned;
-    // Book-keeping of postponed conceptions: deficits add, the catch-up's surplus pays them back.
+    // Book-keeping of postponed conceptions: deficits add, the catch-up's surplus pays them back. Expected
+    // conceptions include the secular trend (until session 8 they did not, and the trend's shortfall was counted
+    // as postponed: paid back in every month judged "food is back", it cancelled part of the trend and made
+    // births swing with the harvest).
+    let expected = expected * cx.trend_factor;
     pr.expected_conceptions = expected;
     let balance = if cx.famine_response { expected - realised } else { 0.0 };
     pr.postponed_conceptions =

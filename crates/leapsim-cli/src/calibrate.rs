@@ -33,8 +33,8 @@ pub struct CalibrateArgs {
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Start the search here rather than at the documented priors: a JSON object of free-parameter paths and
-    /// values, as `params.json` (the shipped calibration starts from `calibration/start.json`, the fit of the
-    /// session before; the report names the file).
+    /// values, as `params.json` (the shipped calibration starts from `calibration/start.json`; its report names
+    /// the file, and the README says where the start came from).
     #[arg(long)]
     pub start: Option<PathBuf>,
     /// Print nothing but errors.

@@ -345,7 +345,6 @@ impl Simulation {
             want_age_structure: moy == 6,
             famine_response: sc.mechanisms.demography,
             migration_multiplier: pol.migration_multiplier,
-            conception_factor: pol.conception_factor * trend_factor,
             separation_factor: pol.conception_factor,
             trend_factor,
             return_rate: pol.return_rate,

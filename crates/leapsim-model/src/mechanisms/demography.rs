@@ -300,12 +300,10 @@ pub struct PassContext<'a> {
     pub migration_multiplier: f64,
     /// Yearly probability that an urban person aged 16–45 is sent back to the village.
     pub return_rate: f64,
-    /// Multiplier of conceptions (couples separated by labour mobilisation, the secular fertility trend).
-    pub conception_factor: f64,
-    /// The part of `conception_factor` due to couples separated by labour mobilisation (1: all at home).
+    /// Multiplier of conceptions for couples separated by labour mobilisation (1: all at home).
     pub separation_factor: f64,
-    /// The part of `conception_factor` due to the secular fertility trend: not a postponement, so the
-    /// conceptions it removes are not made up later.
+    /// Multiplier of conceptions for the secular fertility trend: not a postponement, so the conceptions it
+    /// removes are not made up later.
     pub trend_factor: f64,
 }
 
@@ -369,7 +367,7 @@ struct MonthDraws {
     mig_rng: leapsim_core::rng::Rng,
     postpartum: u16,
     share_male_births: f64,
-    /// Multipliers of conceptions: [`PassContext::conception_factor`] and the catch-up boost.
+    /// Multipliers of conceptions: separation times trend (see [`PassContext`]) and the catch-up boost.
     conception_factor: f64,
     boost: f64,
     /// Yearly probabilities of moving to a town of a rural man and of a rural woman aged 16–30.
@@ -772,7 +770,7 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
         mig_rng: Rng::new(cx.seed, Stream::Migration),
         postpartum: d.postpartum_infecund_months.round() as u16,
         share_male_births: d.sex_ratio_at_birth / (1.0 + d.sex_ratio_at_birth),
-        conception_factor: cx.conception_factor,
+        conception_factor: cx.separation_factor * cx.trend_factor,
         boost,
         migrate_p: [1.0, d.migrant_female_ratio].map(|r| d.rural_urban_migration_rate * cx.migration_multiplier * r),
         return_p: cx.return_rate,

@@ -42,7 +42,7 @@ pub const FREE_PARAMETERS: &[FreeParameter] = &[
     FreeParameter { path: "labor_mobilization.unharvested_share", low: 0.0, high: 0.6 },
     FreeParameter { path: "procurement.resale_admitted_at_peak", low: 0.0, high: 1.0 },
     FreeParameter { path: "food.procurement_rate", low: 0.15, high: 0.35 },
-    FreeParameter { path: "demography.migrant_female_ratio", low: 0.2, high: 1.0 },
+    FreeParameter { path: "retrenchment.farm_input_growth", low: 0.0, high: 0.06 },
 ];
 
 /// The value at `path`, or `None` if there is no such numeric parameter.

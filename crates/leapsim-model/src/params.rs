@@ -91,7 +91,9 @@ pub struct DemographyParams {
     /// and the furnaces and works left "mainly the elderly, women and children in the fields" (Hubei, literature
     /// §3). No source gives the recruits' sex ratio, hence the wide range. With both sexes moving alike (1) the
     /// young migrant women made the towns' birth rate 50–63‰ in 1957–61 and the towns 152 M at the end of 1962
-    /// (116.6 M in data/national.csv). Fitted by `leapsim calibrate`. Range 0.2–1.
+    /// (116.6 M in data/national.csv). Fitted by `leapsim calibrate` in sessions 5–8, every fit ended at the
+    /// lower bound 0.2 (recruits mostly men), where it is now fixed; its place among the free parameters went
+    /// back to `retrenchment.farm_input_growth`. Range 0.2–1.
     pub migrant_female_ratio: f64,
 }
 
@@ -264,7 +266,7 @@ impl Default for Params {
                 fertility_threshold_share: 0.9,
                 fertility_stop_share: 0.8,
                 rural_urban_migration_rate: 0.03,
-                migrant_female_ratio: 0.5,
+                migrant_female_ratio: 0.2,
             },
             registration: RegistrationParams {
                 death_completeness_1955: 0.55,

@@ -1,7 +1,7 @@
 //! The state of every lever in a month, composed from the mechanism switches, the timeline and the
 //! parameters. Mechanisms read this; nothing else decides what is in force when.
 
-use crate::mechanisms::{four_pests, politics};
+use crate::mechanisms::{communes, four_pests, politics};
 use crate::scenario::Scenario;
 use leapsim_core::Month;
 
@@ -88,7 +88,7 @@ pub fn policy(sc: &Scenario, m: Month) -> Policy {
     } else if m >= tl.team_accounting {
         1.0 - p.communes.effort_loss * (1.0 - p.communes.effort_recovered)
     } else {
-        1.0 - p.communes.effort_loss
+        1.0 - p.communes.effort_loss * communes::effort_built(&p.communes, months_between(effort_from, m))
     };
     let private_plots_abolished = exit_removed && m < tl.retreat_start;
 
@@ -265,5 +265,21 @@ mod tests {
         stuck.mechanisms.retrenchment = false;
         let s = policy(&stuck, Month::from_ym(1963, 6).unwrap());
         assert!(s.mess_halls_open && s.leap_procurement && s.pressure > 0.5);
+    }
+
+    #[test]
+    fn the_effort_loss_builds_up_over_the_seasons_after_collectivisation() {
+        let mut sc = Scenario::historical();
+        sc.params.communes.effort_loss = 0.1;
+        sc.params.communes.effort_build_months = 18.0;
+        sc.params.communes.effort_recovered = 0.0;
+        let at = |sc: &Scenario, y, mo| policy(sc, Month::from_ym(y, mo).unwrap()).effort_factor;
+        let (summer_1959, summer_1960, summer_1961) = (at(&sc, 1959, 6), at(&sc, 1960, 6), at(&sc, 1961, 6));
+        assert!(summer_1959 > 0.9 && summer_1959 < 1.0, "{summer_1959}");
+        assert!(summer_1960 < summer_1959 && summer_1960 > 0.9 - 1e-12, "{summer_1960}");
+        assert!((summer_1961 - 0.9).abs() < 1e-12, "{summer_1961}");
+        // With no build-up the whole loss comes with the first harvest grown under the commune.
+        sc.params.communes.effort_build_months = 0.0;
+        assert!((at(&sc, 1959, 6) - 0.9).abs() < 1e-12);
     }
 }

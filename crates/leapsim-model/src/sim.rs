@@ -287,11 +287,15 @@ impl Simulation {
         if moy == 10 {
             let belief: f64 = self.centre.belief_this_year.iter().sum();
             let normal: f64 = self.centre.normal_this_year.iter().sum();
-            self.centre.sown_area_next_year = if sc.mechanisms.agronomy && pol.pressure > 0.0 {
-                agronomy::sown_area_share(&p.agronomy, belief, normal)
-            } else {
-                1.0
-            };
+            if sc.mechanisms.agronomy {
+                let wanted = if pol.pressure > 0.0 {
+                    agronomy::wanted_sown_area_share(&p.agronomy, belief, normal)
+                } else {
+                    1.0
+                };
+                let this_year = self.centre.sown_area_next_year;
+                self.centre.sown_area_next_year = agronomy::next_sown_area_share(&p.agronomy, this_year, wanted);
+            }
         }
         let stock_start = self.state_stock;
         let procured: f64 = reports.iter().map(|r| r.procured).sum();

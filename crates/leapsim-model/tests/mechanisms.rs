@@ -148,6 +148,20 @@ fn agronomy_off_the_1959_sown_area_is_not_cut() {
 }
 
 #[test]
+fn agronomy_land_taken_out_of_grain_comes_back_at_its_return_rate() {
+    // As recorded (121–122 M ha of grain in 1960–62 against 133.6 M ha in 1957), the land cut in 1959 stays cut
+    // at the shipped rate 0; at rate 1 it is all sown again once the centre stops cutting.
+    let h = historical();
+    let cut = year(h, 1959).sown_area_share;
+    assert!(cut < 0.97, "{cut}");
+    assert!(year(h, 1962).sown_area_share <= cut);
+    let back = historical_with(1963, |p| p.agronomy.sown_area_return_rate = 1.0);
+    assert_eq!(year(&back, 1959).sown_area_share, cut);
+    assert_eq!(year(&back, 1962).sown_area_share, 1.0);
+    assert!(year(&back, 1962).grain_output_mt > year(h, 1962).grain_output_mt);
+}
+
+#[test]
 fn trade_off_exports_stay_at_the_1957_level_and_nothing_is_imported() {
     let r = without("trade");
     let planned = Scenario::historical().params.food.baseline_net_exports_mt;

@@ -91,6 +91,7 @@ pub const RANGES: &[ParamRange] = &[
     ("trade.belief_elasticity", 0.0, 2.0),
     // Doc comment: 0.03–0.3 (the calibration prior); 0 is the counterfactual "exit right kept" (Lin 1990).
     ("communes.effort_loss", 0.0, 0.3),
+    ("communes.effort_build_months", 0.0, 36.0),
     ("communes.effort_recovered", 0.0, 1.0),
     ("communes.private_plot_food_share", 0.2, 0.7),
     ("mess_halls.free_eating_factor", 1.0, 1.6),
@@ -115,6 +116,7 @@ pub const RANGES: &[ParamRange] = &[
     ("agronomy.close_planting_loss", 0.0, 0.15),
     ("agronomy.sown_area_cut_per_surplus", 0.0, 0.3),
     ("agronomy.max_sown_area_cut", 0.05, 0.2),
+    ("agronomy.sown_area_return_rate", 0.0, 1.0),
     ("agronomy.output_area_elasticity", 0.3, 1.0),
     // No range in the doc comment (a datum: 5.35 Mt, data/national.csv); ± the revisions of the series.
     ("industry.steel_1957_mt", 5.0, 6.0),

@@ -20,10 +20,10 @@ pub struct RetrenchmentParams {
     /// "agriculture as the foundation" turned industry to farm inputs (chemical fertiliser, pumps, improved
     /// seed). The literature gives the outcome (grain 160 Mt in 1962; the 1958 level regained in 1966,
     /// 214 Mt in the 1984 yearbook series: literature §12, data/national.csv) but no magnitude for the inputs'
-    /// share of it, so the range is wide. It is no longer calibrated: every calibration of sessions 4 and 5 took it
-    /// from the prior 0.02 to 0–0.00125 (the recovery of farm capital and labour already brings output back), so it
-    /// is fixed at 0 and its place among the free parameters went to `demography.migrant_female_ratio`; a lever
-    /// for experiments; per year. Range 0–0.06.
+    /// share of it, so the range is wide. Calibrated (prior 0.02). Sessions 4 and 5 took it to 0–0.00125 while the
+    /// land cut in 1959 came back to grain at once and output rebounded without it; since the grain sown area
+    /// stays cut (`agronomy.sown_area_return_rate`, as recorded) yields must grow to regain the 1958 level in
+    /// 1966. Per year. Range 0–0.06.
     pub farm_input_growth: f64,
     /// Cut of the urban grain ration while the timeline says so (`urban_rations_cut` – `urban_rations_restored`,
     /// Sep 1960 – Jul 1961); fraction of the ration. The centre lowered the towns' ration standards in
@@ -43,7 +43,7 @@ impl Default for RetrenchmentParams {
             procurement_cut: 0.1,
             imports_mt: 5.0,
             imports_lag_months: 2,
-            farm_input_growth: 0.0,
+            farm_input_growth: 0.02,
             urban_ration_cut: 0.0,
         }
     }

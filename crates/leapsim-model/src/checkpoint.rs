@@ -47,7 +47,7 @@ use twox_hash::XxHash64;
 /// The first bytes of every checkpoint file.
 pub const MAGIC: [u8; 8] = *b"LEAPCKPT";
 /// Version of the layout described in the module documentation.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Bytes before the payload.
 pub const HEADER_LEN: usize = 64;
 /// The leapsim version written into (and required of) checkpoints.
@@ -742,6 +742,7 @@ fn encode_province<W: Write>(p: &Province, e: &mut Encoder<W>) -> IoResult {
         expected_conceptions,
         baseline_fertility_factor,
         baseline_months,
+        recovered_months,
         relief_admitted,
     } = p;
     e.len(*index)?;
@@ -763,6 +764,7 @@ fn encode_province<W: Write>(p: &Province, e: &mut Encoder<W>) -> IoResult {
         e.f64(*x)?;
     }
     e.u32(*baseline_months)?;
+    e.u32(*recovered_months)?;
     e.f64(*relief_admitted)?;
     Ok(())
 }
@@ -789,6 +791,7 @@ fn decode_province<R: Read>(d: &mut Decoder<R>) -> Result<Province, CheckpointEr
         expected_conceptions: d.f64()?,
         baseline_fertility_factor: d.f64()?,
         baseline_months: d.u32()?,
+        recovered_months: d.u32()?,
         relief_admitted: d.f64()?,
     };
     check_province(&p)?;

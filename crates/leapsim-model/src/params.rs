@@ -63,6 +63,17 @@ pub struct DemographyParams {
     pub catch_up_share: f64,
     /// Months over which postponed conceptions are made up; months. Range 3–36.
     pub catch_up_months: f64,
+    /// Months a province must have been out of famine before postponed conceptions are made up: the weddings
+    /// the famine put off are held first, then the newlyweds conceive. Banister's true CBR was 41.0‰ in 1962 and
+    /// 49.8‰ in 1963 (data/national.csv): the rebound peaked a year after food came back in 1961. Without the
+    /// wait (session 8) the catch-up followed the 1961 summer harvest at once, into the births of 1962. No source
+    /// gives the wait (assumption); months. Range 0–18.
+    pub catch_up_delay_months: f64,
+    /// A province is back in famine, and its catch-up clock restarts, when its households' mean fertility
+    /// factor falls below this share of its 1955–57 mean; a leaner winter above it does not interrupt the
+    /// catch-up (in 1962–63 rural winters stayed below 1957's while births were at their highest). Assumption;
+    /// fraction. Range 0.3–0.95.
+    pub famine_return_share: f64,
     /// Yearly change of conceptions from 1955 (the urban birth-planning campaigns from 1962, later marriage);
     /// per year. Banister's estimated CBR: 43.0 (1955) → 39.8 (1966). Range −0.03–0.01.
     pub fertility_trend: f64,
@@ -262,6 +273,8 @@ impl Default for Params {
                 postpartum_infecund_months: 14.0,
                 catch_up_share: 0.5,
                 catch_up_months: 12.0,
+                catch_up_delay_months: 6.0,
+                famine_return_share: 0.7,
                 fertility_trend: 0.0,
                 fertility_threshold_share: 0.9,
                 fertility_stop_share: 0.8,

@@ -131,6 +131,9 @@ pub struct Province {
     /// the months it averages: the reference for "food is back" in the catch-up of postponed births.
     pub baseline_fertility_factor: f64,
     pub baseline_months: u32,
+    /// Months the province has been out of famine (0: in famine, couples apart, or never recovered): the clock
+    /// of the catch-up's wait.
+    pub recovered_months: u32,
     /// Share of the deficit teams' resale need the centre has admitted since the last harvest (1 outside the
     /// Leap); relief follows when it rises.
     pub relief_admitted: f64,
@@ -310,6 +313,7 @@ pub fn build_province(
         expected_conceptions: 0.0,
         baseline_fertility_factor: 1.0,
         baseline_months: 0,
+        recovered_months: 0,
         relief_admitted: 1.0,
     }
 }

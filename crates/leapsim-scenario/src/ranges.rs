@@ -40,6 +40,8 @@ pub const RANGES: &[ParamRange] = &[
     ("demography.migrant_female_ratio", 0.2, 1.0),
     ("demography.catch_up_share", 0.0, 1.0),
     ("demography.catch_up_months", 3.0, 36.0),
+    ("demography.catch_up_delay_months", 0.0, 18.0),
+    ("demography.famine_return_share", 0.3, 0.95),
     ("demography.fertility_trend", -0.03, 0.01),
     ("registration.death_completeness_1955", 0.45, 0.7),
     ("registration.death_completeness_trend", 0.0, 0.04),

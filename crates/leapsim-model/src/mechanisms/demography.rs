@@ -758,10 +758,10 @@ pub fn persons_pass(pr: &mut crate::world::Province, cx: &PassContext<'_>) -> Pa
     // Once a province is out of famine, lean winters do not interrupt the catch-up; only a return to famine
     // restarts the clock. The catch-up waits `catch_up_delay_months`: the weddings the famine put off are held
     // first (Banister's births: 41.0‰ in 1962, 49.8‰ in 1963, a year after food came back).
-    let back = mean_fert > 0.97 * pr.baseline_fertility_factor && cx.separation_factor > 0.97;
+    // The clock starts when fertility is back near its 1955–57 level (couples together: checked by the reset).
     if mean_fert < d.famine_return_share * pr.baseline_fertility_factor || cx.separation_factor <= 0.97 {
         pr.recovered_months = 0;
-    } else if back || pr.recovered_months > 0 {
+    } else if mean_fert > 0.97 * pr.baseline_fertility_factor || pr.recovered_months > 0 {
         pr.recovered_months = pr.recovered_months.saturating_add(1);
     }
     let recovering = pr.recovered_months as f64 > d.catch_up_delay_months;

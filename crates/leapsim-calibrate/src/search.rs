@@ -1,6 +1,6 @@
 //! A deterministic bounded pattern search (coordinate search with a halving step, Hooke & Jeeves 1961) in the
 //! unit cube of the free parameters' prior ranges. It needs no gradients, respects the bounds, and given the
-//! same seed, scale and code it visits the same points and returns the same parameters.
+//! same seeds, scale and code it visits the same points and returns the same parameters.
 
 use crate::parameters::{self, FreeParameter};
 use leapsim_model::Params;
@@ -24,7 +24,9 @@ pub struct Evaluation {
 /// Options of a calibration run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalibrationOptions {
+    /// The first seed; the runs use `seeds` consecutive seeds from it.
     pub seed: u64,
+    pub seeds: u64,
     pub scale: u32,
     /// Number of step sizes; at each the parameters are swept until a sweep brings no improvement (at most
     /// [`MAX_SWEEPS_PER_STEP`] sweeps), then the step halves.
@@ -39,6 +41,7 @@ pub struct CalibrationOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct CalibrationReport {
     pub seed: u64,
+    pub seeds: u64,
     pub scale: u32,
     pub sweeps: usize,
     pub evaluations: usize,
@@ -130,6 +133,7 @@ pub fn calibrate(
     let _ = best_params;
     let report = CalibrationReport {
         seed: opts.seed,
+        seeds: opts.seeds,
         scale: opts.scale,
         sweeps: opts.sweeps,
         evaluations,
@@ -159,6 +163,7 @@ mod tests {
     fn finds_the_minimum_of_a_bowl_within_bounds_deterministically() {
         let opts = CalibrationOptions {
             seed: 1,
+            seeds: 1,
             scale: 1000,
             sweeps: 8,
             initial_step: 0.25,

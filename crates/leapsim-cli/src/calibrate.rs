@@ -4,7 +4,9 @@ use crate::out::outln;
 use crate::run::default_threads;
 use anyhow::Result;
 use clap::Args;
-use leapsim_calibrate::{calibrate, evaluate_runs, run_pair, CalibrationOptions, CalibrationReport, FREE_PARAMETERS};
+use leapsim_calibrate::{
+    calibrate, combine_seeds, evaluate_runs, run_pair, CalibrationOptions, CalibrationReport, FREE_PARAMETERS,
+};
 use leapsim_io::OutputDir;
 use leapsim_model::Params;
 use std::fmt::Write as _;
@@ -13,9 +15,13 @@ use std::time::Instant;
 
 #[derive(Args, Debug, Clone)]
 pub struct CalibrateArgs {
-    /// Seed of every run of the calibration.
+    /// First seed of the runs of the calibration.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Number of consecutive seeds (from --seed) each parameter set is run at; the loss is their mean, so the
+    /// fit does not follow one seed's noise at the coarse calibration scale.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=20))]
+    pub seeds: u64,
     /// Scale of the runs (coarser is faster; the fit is checked at scale 100 by `validate`). The defaults are
     /// the shipped calibration's settings.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
@@ -68,6 +74,7 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     let threads = args.threads.unwrap_or_else(default_threads).max(1);
     let opts = CalibrationOptions {
         seed: args.seed,
+        seeds: args.seeds,
         scale: args.scale,
         sweeps: args.sweeps as usize,
         initial_step: 0.25,
@@ -76,8 +83,12 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     let started = Instant::now();
     let quiet = args.quiet;
     let mut evaluate = |p: &Params| {
-        let (h, n) = run_pair(p, args.seed, args.scale, threads)?;
-        Ok(evaluate_runs(&h, &n))
+        let mut at_seeds = Vec::with_capacity(args.seeds as usize);
+        for seed in (args.seed..).take(args.seeds as usize) {
+            let (h, n) = run_pair(p, seed, args.scale, threads)?;
+            at_seeds.push(evaluate_runs(&h, &n));
+        }
+        Ok(combine_seeds(&at_seeds))
     };
     let mut progress = |i: usize, loss: f64, best: f64| {
         if !quiet {
@@ -139,12 +150,26 @@ pub fn markdown(r: &CalibrationReport, start: Option<&std::path::Path>) -> Strin
         None => (String::new(), "the documented priors".to_string()),
         Some(path) => (format!(" --start {}", path.display()), format!("the start in `{}`", path.display())),
     };
+    // One seed: the runs of that seed; several: the mean loss, and a target passes only at every seed.
+    let (runs, passed_where) = if r.seeds == 1 {
+        (format!("a historical and a `no_leap` run at seed {}", r.seed), "at the calibration scale")
+    } else {
+        (
+            format!(
+                "a historical and a `no_leap` run at each of seeds {}–{}; the loss is their mean",
+                r.seed,
+                r.seed + r.seeds - 1
+            ),
+            "at every seed at the calibration scale",
+        )
+    };
     let _ = writeln!(
         s,
-        "Produced by `leapsim calibrate --seed {} --scale {} --sweeps {}{flag}` (pattern search from {from}; \
-         {} evaluations, each a historical and a `no_leap` run). Loss {:.3} at the start → {:.3}. Targets passed at \
-         the calibration scale: {} of {}.\n",
+        "Produced by `leapsim calibrate --seed {} --seeds {} --scale {} --sweeps {}{flag}` (pattern search from \
+         {from}; {} evaluations, each {runs}). Loss {:.3} at the start → {:.3}. Targets passed {passed_where}: {} \
+         of {}.\n",
         r.seed,
+        r.seeds,
         r.scale,
         r.sweeps,
         r.evaluations,
@@ -157,9 +182,10 @@ pub fn markdown(r: &CalibrationReport, start: Option<&std::path::Path>) -> Strin
     for (path, v, lo, hi, v0) in &r.fitted {
         let _ = writeln!(s, "| `{path}` | {v} | {lo} – {hi} | {v0} |");
     }
+    let over_seeds = if r.seeds == 1 { "" } else { "; the mean over the seeds, passed at every seed" };
     let _ = writeln!(
         s,
-        "\n## Fit to each target (at the calibration scale)\n\n| target | simulated | band | |\n|---|---|---|---|"
+        "\n## Fit to each target (at the calibration scale{over_seeds})\n\n| target | simulated | band | |\n|---|---|---|---|"
     );
     for (name, x, lo, hi, pass) in &r.best.targets {
         let band = match (lo.is_finite(), hi.is_finite()) {

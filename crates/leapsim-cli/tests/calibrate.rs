@@ -85,3 +85,39 @@ fn the_search_starts_from_the_start_file() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains(&format!("--start {}", start.display())), "report.md does not name the start:\n{md}");
 }
+
+/// With several seeds each evaluation runs every seed: the report names the seeds in the command that reproduces
+/// it, and its loss is the mean of the seeds' losses (it differs from a one-seed search's).
+#[test]
+fn several_seeds_are_named_in_the_report_and_average_the_loss() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = |seeds: &str| -> (serde_json::Value, String) {
+        let out = tmp.path().join(format!("cal{seeds}"));
+        let o = leapsim(&[
+            "calibrate",
+            "--scale",
+            "20000",
+            "--sweeps",
+            "1",
+            "--seeds",
+            seeds,
+            "--only",
+            "mess_halls.cadre_premium",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let json = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+        (json, std::fs::read_to_string(out.join("report.md")).unwrap())
+    };
+    let (one, _) = report("1");
+    let (two, md) = report("2");
+    assert_eq!(two["seeds"], 2);
+    assert!(md.contains("--seed 1 --seeds 2 "), "report.md does not name the seeds:\n{md}");
+    assert!(md.contains("seeds 1–2"), "{md}");
+    let loss = |r: &serde_json::Value| r["initial"]["loss"].as_f64().unwrap();
+    assert_ne!(loss(&one), loss(&two), "two seeds gave the one-seed loss");
+    let o = leapsim(&["calibrate", "--seeds", "0", "--out", tmp.path().join("bad").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "--seeds 0 must be a usage error");
+}

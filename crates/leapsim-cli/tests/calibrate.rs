@@ -11,6 +11,18 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A quick calibration (scale 20000, one sweep, fitting only `only`) into `out` with `extra` arguments; its
+/// `report.json` and `report.md`.
+fn quick_calibration(out: &Path, only: &str, extra: &[&str]) -> (serde_json::Value, String) {
+    let mut args = vec!["calibrate", "--scale", "20000", "--sweeps", "1", "--only", only, "--quiet"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let o = leapsim(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    (report, std::fs::read_to_string(out.join("report.md")).unwrap())
+}
+
 /// A bad start file is a usage error (exit code 2, one line naming the file and what is wrong) and writes
 /// nothing.
 #[test]
@@ -62,27 +74,10 @@ fn the_search_starts_from_the_start_file() {
     let out = tmp.path().join("cal");
     let start = tmp.path().join("start.json");
     write(&start, r#"{"demography.catch_up_months": 7.0}"#);
-    let o = leapsim(&[
-        "calibrate",
-        "--scale",
-        "20000",
-        "--sweeps",
-        "1",
-        "--only",
-        "demography.catch_up_months",
-        "--quiet",
-        "--start",
-        start.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let (report, md) = quick_calibration(&out, "demography.catch_up_months", &["--start", start.to_str().unwrap()]);
     let fitted = &report["fitted"][0];
     assert_eq!(fitted[0], "demography.catch_up_months");
     assert_eq!(fitted[4], 7.0, "the search did not start at the start file's value: {fitted}");
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains(&format!("--start {}", start.display())), "report.md does not name the start:\n{md}");
 }
 
@@ -91,25 +86,8 @@ fn the_search_starts_from_the_start_file() {
 #[test]
 fn several_seeds_are_named_in_the_report_and_average_the_loss() {
     let tmp = tempfile::tempdir().unwrap();
-    let report = |seeds: &str| -> (serde_json::Value, String) {
-        let out = tmp.path().join(format!("cal{seeds}"));
-        let o = leapsim(&[
-            "calibrate",
-            "--scale",
-            "20000",
-            "--sweeps",
-            "1",
-            "--seeds",
-            seeds,
-            "--only",
-            "mess_halls.cadre_premium",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let json = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
-        (json, std::fs::read_to_string(out.join("report.md")).unwrap())
+    let report = |seeds: &str| {
+        quick_calibration(&tmp.path().join(format!("cal{seeds}")), "mess_halls.cadre_premium", &["--seeds", seeds])
     };
     let (one, _) = report("1");
     let (two, md) = report("2");
